@@ -1,0 +1,27 @@
+"""The Celery app. Beat's schedule is static configuration: run exactly one beat."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("upright")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "sweep-escalation-outbox": {
+        "task": "triage.tasks.sweep_outbox",
+        "schedule": crontab(),  # every minute
+    },
+}
+
+
+@app.task(name="config.ping", ignore_result=False)
+def ping(value: str = "pong") -> str:
+    """A task with no side effects, used to prove the worker and broker answer."""
+    return value

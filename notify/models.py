@@ -1,0 +1,84 @@
+"""One way to send a person a message: the message (with its idempotency key), where it
+went (a delivery log per channel), and the person's push subscriptions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    REMINDER = "reminder", "Daily reminder"
+    ESCALATION = "escalation", "Urgent flag"
+    SUMMARY = "summary", "Weekly summary"
+    PHYSIO_ALERT = "physio_alert", "Alert about a patient"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", "In the app"
+    EMAIL = "email", "Email"
+    PUSH = "push", "Push notification on this phone"
+
+
+class Outcome(models.TextChoices):
+    SENT = "sent", "Sent"
+    RETRY = "retry", "Failed, will retry"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Message(models.Model):
+    """A message for one person. Its key (person, kind, and the day, week or finding and
+    step it is about) is unique: a second attempt to send the same message is a no-op.
+    It is also the in-app notification."""
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Delivery(models.Model):
+    """The delivery log: one row per message and channel, updated as attempts happen."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    detail = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "channel"], name="one_delivery_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} by {self.channel}: {self.outcome}"
+
+
+class PushSubscription(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Push subscription of {self.user_id}"

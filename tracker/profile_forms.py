@@ -1,0 +1,111 @@
+"""Onboarding: the profile of the triage contract, the time zone and the reminder time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from tracker.models import Profile
+from tracker.timezones import is_known_time_zone
+from tracker.vocabulary import History, Location, Onset
+
+
+class ProfileForm(forms.ModelForm):
+    birth_year = forms.IntegerField(
+        label="Year you were born",
+        required=False,
+        help_text="Leave empty if you prefer not to say. Age matters because back pain "
+        "under 20 or over 50 is worth checking with a doctor.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
+        error_messages={"invalid": "Enter a year with four digits, like 1975, or leave it empty."},
+    )
+    pain_started = forms.DateField(
+        label="When did this back pain start?",
+        required=False,
+        help_text="Leave empty if you are not sure.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, or leave it empty if you are not sure."},
+    )
+    history = forms.MultipleChoiceField(
+        label="Have you had any of these?",
+        choices=History.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any that apply. Leave all unticked for none, or if you prefer not to say.",
+    )
+    onset = forms.MultipleChoiceField(
+        label="How did the pain start?",
+        choices=Onset.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked if none of these, or if you are not sure.",
+    )
+    location = forms.MultipleChoiceField(
+        label="Where is the pain?",
+        choices=Location.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every place that hurts. Leave all unticked if you are not sure.",
+    )
+    time_zone = forms.CharField(
+        label="Your time zone",
+        max_length=64,
+        help_text="Filled in from your phone when possible, for example Europe/London. "
+        "Your diary days and reminders follow it.",
+        widget=forms.TextInput(
+            attrs={"data-browser-timezone": "replace-utc", "autocomplete": "off", "list": "tz-list"}
+        ),
+    )
+    reminder_time = forms.TimeField(
+        label="Daily reminder time",
+        required=False,
+        help_text="Leave empty if you do not want a daily reminder.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 20:00, or leave it empty."},
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "birth_year",
+            "pain_started",
+            "history",
+            "onset",
+            "location",
+            "time_zone",
+            "reminder_time",
+        ]
+
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("birth_year")
+        this_year = timezone.now().year
+        if year is not None and not (this_year - 120 <= year <= this_year):
+            raise forms.ValidationError(
+                f"Enter a year between {this_year - 120} and {this_year}, or leave it empty."
+            )
+        return year
+
+    def clean_pain_started(self) -> dt.date | None:
+        started = self.cleaned_data.get("pain_started")
+        if started is not None and started > timezone.now().date() + dt.timedelta(days=1):
+            raise forms.ValidationError("The start of the pain cannot be in the future.")
+        if started is not None and started.year < 1900:
+            raise forms.ValidationError("Enter a date after 1900, or leave it empty.")
+        return started
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if not is_known_time_zone(name):
+            raise forms.ValidationError(
+                "We do not know this time zone. Use a name like Europe/London or America/New_York."
+            )
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for field in ("history", "onset", "location"):
+            cleaned[field] = sorted(cleaned.get(field) or [])
+        return cleaned

@@ -1,0 +1,27 @@
+"""Reads of the journal, with their query shape decided here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from tracker.models import Entry
+
+
+def entry_on(user: User, day: dt.date) -> Entry | None:
+    return Entry.objects.filter(user=user, date=day).first()
+
+
+def activities_of_day_before(user: User, day: dt.date) -> list[str]:
+    previous = (
+        Entry.objects.filter(user=user, date=day - dt.timedelta(days=1))
+        .values_list("activities", flat=True)
+        .first()
+    )
+    return list(previous or [])
+
+
+def entries_between(user: User, start: dt.date, end: dt.date) -> QuerySet[Entry]:
+    return Entry.objects.filter(user=user, date__gte=start, date__lte=end).order_by("date")

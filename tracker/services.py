@@ -1,0 +1,104 @@
+"""Writes to the journal. Every change re-checks triage in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
+from tracker.reminders import next_reminder_at
+from triage.engine import Evaluation
+from triage.services import codes_reported_by, recheck
+
+ENTRY_FIELDS = (
+    "date", "pain", "night_pain", "woke_at_night", "rested", "rest_relief", "active_minutes",
+    "activities", "daily_tasks", "sleep", "symptoms", "self_care", "notes",
+)  # fmt: skip
+
+
+class DayAlreadyLogged(Exception):
+    """Another entry already holds this date: the person should edit that one instead."""
+
+    def __init__(self, existing: Entry) -> None:
+        super().__init__(f"{existing.date} is already logged")
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class SavedEntry:
+    entry: Entry
+    evaluation: Evaluation
+    created: bool
+
+
+def get_or_create_profile(user: User) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def update_profile(*, user: User, values: dict[str, Any]) -> Evaluation:
+    with transaction.atomic():
+        profile = get_or_create_profile(user)
+        for field, value in values.items():
+            setattr(profile, field, value)
+        if profile.onboarded_at is None:
+            profile.onboarded_at = timezone.now()
+        profile.next_reminder_at = next_reminder_at(profile, after=timezone.now())
+        profile.save()
+        return recheck(user)
+
+
+def save_entry(*, user: User, values: dict[str, Any], editing: Entry | None = None) -> SavedEntry:
+    """Create or update one day's entry (upsert on the client's UUID), then re-check triage.
+
+    Two submissions of the same form (same UUID) update one entry; a different entry
+    already on the chosen date raises DayAlreadyLogged and nothing is written.
+    """
+    client_uuid: uuid.UUID = values.get("client_uuid") or uuid.uuid4()
+    try:
+        with transaction.atomic():
+            return _save_entry_once(user, values, editing, client_uuid)
+    except IntegrityError:
+        # A concurrent request won the race for this day or UUID: retry once, now as an update.
+        with transaction.atomic():
+            return _save_entry_once(user, values, editing, client_uuid)
+
+
+def _save_entry_once(
+    user: User, values: dict[str, Any], editing: Entry | None, client_uuid: uuid.UUID
+) -> SavedEntry:
+    target = editing or Entry.objects.filter(user=user, client_uuid=client_uuid).first()
+    on_that_day = Entry.objects.filter(user=user, date=values["date"]).first()
+    if on_that_day is not None and (target is None or on_that_day.pk != target.pk):
+        raise DayAlreadyLogged(on_that_day)
+    created = target is None
+    entry = target or Entry(user=user, client_uuid=client_uuid)
+    for field in ENTRY_FIELDS:
+        if field in values:
+            setattr(entry, field, values[field])
+    if not entry.rested:
+        entry.rest_relief = None
+    entry.full_clean(
+        exclude=["user", "client_uuid"], validate_unique=False, validate_constraints=False
+    )
+    entry.save()
+    evaluation = recheck(user, reported=codes_reported_by(entry.symptoms))
+    return SavedEntry(entry=entry, evaluation=evaluation, created=created)
+
+
+def delete_entry(*, entry: Entry) -> Evaluation:
+    with transaction.atomic():
+        user = entry.user
+        entry.delete()
+        return recheck(user)
+
+
+def editable_dates(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a person may fill in or correct: today and the 7 days before it."""
+    return today - dt.timedelta(days=PAST_DAYS_EDITABLE), today

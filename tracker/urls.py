@@ -1,0 +1,20 @@
+from django.urls import path
+
+from tracker.views import entries, history, my_data, pages, profile
+
+app_name = "tracker"
+
+urlpatterns = [
+    path("onboarding/", profile.onboarding, name="onboarding"),
+    path("today/", entries.today, name="today"),
+    path("log/<str:day>/", entries.log_day, name="log_day"),
+    path("entries/<int:pk>/", entries.edit_entry, name="edit_entry"),
+    path("entries/<int:pk>/delete/", entries.confirm_delete_entry, name="delete_entry"),
+    path("history/", history.history, name="history"),
+    path("my-data/", my_data.my_data, name="my_data"),
+    path("my-data/export.json", my_data.export_json, name="export_json"),
+    path("my-data/export.csv", my_data.export_csv, name="export_csv"),
+    path("my-data/import/", my_data.import_diary, name="import"),
+    path("my-data/delete-account/", my_data.delete_account, name="delete_account"),
+    path("self-care/", pages.self_care, name="self_care"),
+]

@@ -1,0 +1,137 @@
+"""Today's entry, past days, and deleting an entry. htmx swaps the form; plain POST works too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import patient_required
+from tracker.entry_forms import EntryForm
+from tracker.models import Entry
+from tracker.queries import activities_of_day_before, entry_on
+from tracker.services import DayAlreadyLogged, delete_entry, get_or_create_profile, save_entry
+from triage.presentation import result_panel
+from triage.services import evaluate_person
+
+
+def _initial_for(entry: Entry | None, day: dt.date, prefill_activities: list[str]) -> dict:
+    if entry is None:
+        # Activities may be carried over from yesterday; pain and symptoms never are.
+        return {
+            "date": day,
+            "activities": prefill_activities,
+            "client_uuid": uuid.uuid4(),
+            "no_symptoms": True,
+        }
+    return {
+        "date": entry.date, "pain": entry.pain,
+        "night_pain": "" if entry.night_pain is None else entry.night_pain,
+        "woke_at_night": entry.woke_at_night, "rested": entry.rested,
+        "rest_relief": entry.rest_relief, "active_minutes": entry.active_minutes,
+        "activities": entry.activities, "daily_tasks": entry.daily_tasks, "sleep": entry.sleep,
+        "no_symptoms": not entry.symptoms, "symptoms": entry.symptoms,
+        "self_care": entry.self_care, "notes": entry.notes, "client_uuid": entry.client_uuid,
+    }  # fmt: skip
+
+
+def _entry_page(
+    request: HttpRequest, *, entry: Entry | None, day: dt.date, today: dt.date
+) -> HttpResponse:
+    form_url = reverse("tracker:edit_entry", args=[entry.pk]) if entry else request.get_full_path()
+    panel = None
+    if request.method == "POST":
+        form = EntryForm(request.POST, today=today)
+        if form.is_valid():
+            try:
+                saved = save_entry(user=request.user, values=form.entry_values(), editing=entry)
+            except DayAlreadyLogged as conflict:
+                edit_url = reverse("tracker:edit_entry", args=[conflict.existing.pk])
+                form.add_error(
+                    "date",
+                    f"You already logged {conflict.existing.date:%A %-d %B}. "
+                    "Change the date, or edit that day's entry instead.",
+                )
+                return _render(request, form, entry, form_url, None, edit_url, status=409)
+            if not request.htmx:
+                messages.success(request, "Saved.")
+                return redirect(reverse("tracker:edit_entry", args=[saved.entry.pk]) + "?saved=1")
+            form = EntryForm(initial=_initial_for(saved.entry, saved.entry.date, []), today=today)
+            form_url = reverse("tracker:edit_entry", args=[saved.entry.pk])
+            panel = result_panel(saved.evaluation)
+            return _render(request, form, saved.entry, form_url, panel, None)
+        return _render(request, form, entry, form_url, None, None, status=422)
+    prefill = [] if entry else activities_of_day_before(request.user, day)
+    form = EntryForm(initial=_initial_for(entry, day, prefill), today=today)
+    if entry and request.GET.get("saved"):
+        panel = result_panel(evaluate_person(request.user))
+    return _render(request, form, entry, form_url, panel, None)
+
+
+def _render(
+    request: HttpRequest,
+    form: EntryForm,
+    entry: Entry | None,
+    form_url: str,
+    panel: dict | None,
+    conflict_url: str | None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {"form": form, "entry": entry, "form_url": form_url, "panel": panel,
+               "conflict_url": conflict_url}  # fmt: skip
+    template = "tracker/entry.html#entry-area" if request.htmx else "tracker/entry.html"
+    # htmx swaps only 2xx answers by default; a form with errors is still a page to show.
+    return render(request, template, context, status=200 if request.htmx else status)
+
+
+@login_required
+@patient_required
+@require_http_methods(["GET", "POST"])
+def today(request: HttpRequest) -> HttpResponse:
+    local_today = get_or_create_profile(request.user).local_today()
+    existing = entry_on(request.user, local_today)
+    if existing is not None and request.method == "GET":
+        return redirect("tracker:edit_entry", existing.pk)
+    return _entry_page(request, entry=None, day=local_today, today=local_today)
+
+
+@login_required
+@patient_required
+@require_http_methods(["GET", "POST"])
+def log_day(request: HttpRequest, day: str) -> HttpResponse:
+    local_today = get_or_create_profile(request.user).local_today()
+    try:
+        chosen = dt.date.fromisoformat(day)
+    except ValueError as error:
+        raise Http404 from error
+    existing = entry_on(request.user, chosen)
+    if existing is not None:
+        return redirect("tracker:edit_entry", existing.pk)
+    return _entry_page(request, entry=None, day=chosen, today=local_today)
+
+
+@login_required
+@patient_required
+@require_http_methods(["GET", "POST"])
+def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(Entry, pk=pk, user=request.user)
+    local_today = get_or_create_profile(request.user).local_today()
+    return _entry_page(request, entry=entry, day=entry.date, today=local_today)
+
+
+@login_required
+@patient_required
+@require_http_methods(["GET", "POST"])
+def confirm_delete_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(Entry, pk=pk, user=request.user)
+    if request.method == "POST":
+        delete_entry(entry=entry)
+        messages.success(request, f"The entry for {entry.date:%A %-d %B} is deleted.")
+        return redirect("tracker:history")
+    return render(request, "tracker/confirm_delete.html", {"entry": entry})

@@ -1,0 +1,127 @@
+"""What triage found for a person, who cleared their profile flags, and what must be sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Level(models.TextChoices):
+    URGENT = "urgent", "See a doctor today"
+    SOON = "soon", "Book a doctor's appointment"
+    SELFCARE = "selfcare", "Self-care"
+
+
+LEVEL_RANK = {Level.URGENT: 0, Level.SOON: 1, Level.SELFCARE: 2}
+
+
+class FindingState(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+class Finding(models.Model):
+    """A red flag raised for a person. One open finding per code; refreshed while it lasts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="findings"
+    )
+    code = models.CharField(max_length=32)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    evidence = models.TextField()
+    since = models.DateField()
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=14, choices=FindingState.choices, default=FindingState.OPEN)
+    still_present = models.BooleanField(default=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-first_seen"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code"],
+                condition=Q(state="open"),
+                name="one_open_finding_per_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=[Level.URGENT, Level.SOON]), name="finding_level_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=FindingState.values), name="finding_state_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.state}) for {self.user}"
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.level == Level.URGENT
+
+
+class ProfileFlagClearance(models.Model):
+    """'A doctor has checked this': a profile flag cleared by the person or their physio."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearances"
+    )
+    code = models.CharField(max_length=32)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cleared_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cleared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code"],
+                condition=Q(undone_at__isnull=True),
+                name="one_active_clearance_per_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} checked for {self.user_id}"
+
+
+class OutboxStep(models.TextChoices):
+    FIRST = "first", "First prompt"
+    REPROMPT = "reprompt", "Second prompt after 24 hours"
+
+
+class EscalationOutbox(models.Model):
+    """An escalation prompt that must reach the person. Written in the finding's transaction."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="outbox")
+    step = models.CharField(max_length=10, choices=OutboxStep.choices, default=OutboxStep.FIRST)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "step"], name="one_outbox_row_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding} {self.step}"

@@ -1,0 +1,211 @@
+"""Re-check a person's red flags and keep their findings and escalation outbox in step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from tracker.models import Entry, Profile
+from triage.diary import EntryData, ProfileData
+from triage.engine import Evaluation, FindingResult, evaluate
+from triage.models import (
+    EscalationOutbox,
+    Finding,
+    FindingState,
+    Level,
+    OutboxStep,
+    ProfileFlagClearance,
+)
+
+# The diary window the rules read: the last 14 days, and the first 14 days of the diary.
+RECENT_DAYS = 14
+FIRST_DAYS = 14
+
+
+def profile_data(profile: Profile | None, cleared: frozenset[str]) -> ProfileData:
+    if profile is None:
+        return ProfileData(
+            birth_year=None, pain_started=None, history=(), onset=(), location=(), cleared=cleared
+        )
+    return ProfileData(
+        birth_year=profile.birth_year,
+        pain_started=profile.pain_started,
+        history=tuple(profile.history),
+        onset=tuple(profile.onset),
+        location=tuple(profile.location),
+        cleared=cleared,
+    )
+
+
+def entry_data(entry: Entry) -> EntryData:
+    return EntryData(
+        date=entry.date,
+        pain=entry.pain,
+        night_pain=entry.night_pain,
+        woke_at_night=entry.woke_at_night,
+        rested=entry.rested,
+        rest_relief=entry.rest_relief,
+        active_minutes=entry.active_minutes,
+        activities=tuple(entry.activities),
+        daily_tasks=entry.daily_tasks,
+        sleep=entry.sleep,
+        symptoms=tuple(entry.symptoms),
+        self_care=tuple(entry.self_care),
+        notes=entry.notes,
+    )
+
+
+def active_clearances(user: User) -> frozenset[str]:
+    codes = ProfileFlagClearance.objects.filter(user=user, undone_at__isnull=True).values_list(
+        "code", flat=True
+    )
+    return frozenset(codes)
+
+
+def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
+    """The entries the rules need, in one query whatever the length of the diary."""
+    first_date = (
+        Entry.objects.filter(user=user).order_by("date").values_list("date", flat=True).first()
+    )
+    window = Q(date__gte=today - dt.timedelta(days=RECENT_DAYS - 1), date__lte=today)
+    if first_date is not None:
+        window |= Q(date__lte=first_date + dt.timedelta(days=FIRST_DAYS - 1))
+    return [entry_data(e) for e in Entry.objects.filter(window, user=user).order_by("date")]
+
+
+def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
+    profile = Profile.objects.filter(user=user).first()
+    if today is None:
+        today = profile.local_today() if profile else timezone.now().date()
+    profile_date = profile.created_at.date() if profile else None
+    return evaluate(
+        profile_data(profile, active_clearances(user)),
+        entries_for_evaluation(user, today),
+        today,
+        profile_date=profile_date,
+    )
+
+
+def recheck(
+    user: User, today: dt.date | None = None, *, reported: frozenset[str] = frozenset()
+) -> Evaluation:
+    """Evaluate the person's diary and record what it raises. Call inside the writer's
+    transaction: findings, outbox rows and the change that caused them commit together.
+
+    `reported` holds codes the person has just reported anew (a symptom ticked in the
+    entry being saved, a clearance undone): raised, they open a new finding even when an
+    acknowledged one carries the same evidence.
+    """
+    evaluation = evaluate_person(user, today)
+    with transaction.atomic():
+        record_findings(user, evaluation, reported=reported)
+    return evaluation
+
+
+def record_findings(
+    user: User, evaluation: Evaluation, *, reported: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Refresh open findings, open new ones, and queue escalations for new urgent ones.
+
+    A code already open is refreshed, never duplicated. A code raised again after its
+    finding was acknowledged opens a new finding when the evidence is new (the evidence
+    sentence or its start date changed) or the person has just reported it again; an
+    unchanged, already acknowledged evidence does not nag the person on every save.
+    """
+    now = timezone.now()
+    raised = {result.code: result for result in evaluation.findings}
+    open_by_code = {f.code: f for f in Finding.objects.filter(user=user, state=FindingState.OPEN)}
+    refreshed: list[Finding] = []
+    for code, finding in open_by_code.items():
+        result = raised.get(code)
+        finding.still_present = result is not None
+        if result is not None:
+            finding.evidence, finding.since, finding.last_seen = result.evidence, result.since, now
+        refreshed.append(finding)
+    Finding.objects.bulk_update(refreshed, ["still_present", "evidence", "since", "last_seen"])
+
+    candidates = [r for code, r in raised.items() if code not in open_by_code]
+    if not candidates:
+        return []
+    already_acknowledged = _acknowledged_evidence(user, [r.code for r in candidates])
+    new = [
+        _new_finding(user, r, now)
+        for r in candidates
+        if r.code in reported or (r.code, r.evidence, r.since) not in already_acknowledged
+    ]
+    created = Finding.objects.bulk_create(new)
+    urgent = [f for f in created if f.level == Level.URGENT]
+    if urgent:
+        EscalationOutbox.objects.bulk_create(
+            [EscalationOutbox(finding=f, step=OutboxStep.FIRST) for f in urgent]
+        )
+        transaction.on_commit(_enqueue_escalations)
+    return created
+
+
+def _acknowledged_evidence(user: User, codes: list[str]) -> set[tuple[str, str, dt.date]]:
+    rows = Finding.objects.filter(
+        user=user, state=FindingState.ACKNOWLEDGED, code__in=codes
+    ).values_list("code", "evidence", "since")
+    return set(rows)
+
+
+def _new_finding(user: User, result: FindingResult, now: dt.datetime) -> Finding:
+    return Finding(
+        user=user,
+        code=result.code,
+        level=result.level,
+        evidence=result.evidence,
+        since=result.since,
+        first_seen=now,
+        last_seen=now,
+    )
+
+
+def _enqueue_escalations() -> None:
+    """Ask a worker to deliver now; if the broker is down the sweeper delivers later."""
+    from triage.tasks import deliver_pending_escalations
+
+    try:
+        deliver_pending_escalations.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the outbox row waits for the sweeper
+        import logging
+
+        logging.getLogger(__name__).warning("Broker unavailable; escalation left for the sweeper")
+
+
+def acknowledge(*, finding: Finding, by: User) -> None:
+    Finding.objects.filter(pk=finding.pk, state=FindingState.OPEN).update(
+        state=FindingState.ACKNOWLEDGED, acknowledged_by=by, acknowledged_at=timezone.now()
+    )
+
+
+def clear_profile_flag(*, patient: User, code: str, by: User) -> None:
+    with transaction.atomic():
+        ProfileFlagClearance.objects.get_or_create(
+            user=patient, code=code, undone_at=None, defaults={"cleared_by": by}
+        )
+        Finding.objects.filter(user=patient, code=code, state=FindingState.OPEN).update(
+            state=FindingState.ACKNOWLEDGED, acknowledged_by=by, acknowledged_at=timezone.now()
+        )
+        recheck(patient)
+
+
+def undo_profile_flag_clearance(*, patient: User, code: str, by: User) -> None:
+    with transaction.atomic():
+        ProfileFlagClearance.objects.filter(user=patient, code=code, undone_at=None).update(
+            undone_at=timezone.now(), undone_by=by
+        )
+        recheck(patient, reported=frozenset({code}))
+
+
+def codes_reported_by(symptoms: list[str]) -> frozenset[str]:
+    """The finding codes that ticking these symptoms reports."""
+    from triage.rules import RULES
+
+    wanted = set(symptoms)
+    return frozenset(rule.code for rule in RULES if getattr(rule, "symptom", None) in wanted)
