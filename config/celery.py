@@ -14,6 +14,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "send-due-reminders": {
+        "task": "tracker.tasks.send_due_reminders",
+        "schedule": crontab(),  # every minute
+    },
+    "build-weekly-summaries": {
+        "task": "tracker.tasks.build_weekly_summaries",
+        "schedule": crontab(minute="*/15"),
+    },
     "sweep-escalation-outbox": {
         "task": "triage.tasks.sweep_outbox",
         "schedule": crontab(),  # every minute

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "triage.context_processors.urgent_banner",
+                "notify.context_processors.unread_notifications",
             ],
         },
     },

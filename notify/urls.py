@@ -1,0 +1,7 @@
+"""The notifications list, preferences and push subscriptions."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "notify"
+
+urlpatterns: list = []
