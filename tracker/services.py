@@ -73,7 +73,13 @@ def save_entry(*, user: User, values: dict[str, Any], editing: Entry | None = No
 def _save_entry_once(
     user: User, values: dict[str, Any], editing: Entry | None, client_uuid: uuid.UUID
 ) -> SavedEntry:
-    target = editing or Entry.objects.filter(user=user, client_uuid=client_uuid).first()
+    target = editing
+    if target is None:
+        target = Entry.objects.filter(user=user, client_uuid=client_uuid).first()
+        if target is not None and target.date != values["date"]:
+            # The same form can only ever be one day's entry: a resent form for another
+            # day is a tampered or stale page, never a reason to move a saved entry.
+            raise DayAlreadyLogged(target)
     on_that_day = Entry.objects.filter(user=user, date=values["date"]).first()
     if on_that_day is not None and (target is None or on_that_day.pk != target.pk):
         raise DayAlreadyLogged(on_that_day)

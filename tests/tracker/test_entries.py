@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import make_patient
+from tracker.models import Entry
+
+pytestmark = pytest.mark.django_db
+
+
+def entry_form(day: dt.date, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "date": day.isoformat(),
+        "pain": "4",
+        "night_pain": "2",
+        "active_minutes": "30",
+        "activities": ["walking"],
+        "daily_tasks": "managed",
+        "sleep": "ok",
+        "no_symptoms": "on",
+        "self_care": ["heat_or_cold"],
+        "notes": "A fair day",
+        "client_uuid": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_today_page_offers_an_eleven_point_pain_scale(alice_client) -> None:
+    page = alice_client.get(reverse("tracker:today")).content.decode()
+    assert page.count('name="pain"') == 11
+    assert 'role="radiogroup"' in page
+    assert "Information, not a diagnosis" in page
+
+
+def test_saving_today_with_a_plain_post_redirects_to_the_saved_entry(
+    alice_client, alice, local_today
+) -> None:
+    response = alice_client.post(reverse("tracker:today"), entry_form(local_today))
+    entry = Entry.objects.get(user=alice)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tracker:edit_entry", args=[entry.pk]) + "?saved=1"
+    assert entry.pain == 4 and entry.night_pain == 2 and entry.activities == ["walking"]
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "Saved" in page
+
+
+def test_saving_with_htmx_returns_the_result_panel_without_a_reload(
+    alice_client, local_today
+) -> None:
+    response = alice_client.post(
+        reverse("tracker:today"), entry_form(local_today), headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Saved ✓" in page
+    assert "<html" not in page
+    assert 'id="entry-area"' in page
+
+
+def test_chest_pain_shows_the_urgent_panel_first_with_emergency_advice(
+    alice_client, local_today
+) -> None:
+    response = alice_client.post(
+        reverse("tracker:today"),
+        entry_form(local_today, symptoms=["chest_pain"], no_symptoms=None),
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    panel_at = page.index('class="panel panel-urgent"')
+    assert panel_at < page.index("<form")
+    assert "emergency number" in page[panel_at:]
+    assert "Chest pain" in page[panel_at:]
+    assert 'hx-swap-oob="true"' in page  # the banner appears at once on the page
+
+
+def test_a_ticked_symptom_wins_over_none_of_these(alice_client, alice, local_today) -> None:
+    alice_client.post(
+        reverse("tracker:today"), entry_form(local_today, symptoms=["fever"], no_symptoms="on")
+    )
+    assert Entry.objects.get(user=alice).symptoms == ["fever"]
+
+
+def test_activities_are_prefilled_from_yesterday_but_pain_and_symptoms_never(
+    alice_client, alice, local_today
+) -> None:
+    Entry.objects.create(
+        user=alice, date=local_today - dt.timedelta(days=1), pain=7, activities=["yoga"],
+        symptoms=["unwell"],
+    )  # fmt: skip
+    page = alice_client.get(reverse("tracker:today")).content.decode()
+    assert re.search(r'value="yoga"[^>]*checked', page)
+    assert not re.search(r'name="pain" value="7"[^>]*checked', page)
+    assert not re.search(r'value="unwell"[^>]*checked', page)
+
+
+def test_today_can_be_edited_all_day(alice_client, alice, local_today) -> None:
+    alice_client.post(reverse("tracker:today"), entry_form(local_today))
+    entry = Entry.objects.get(user=alice)
+    alice_client.post(
+        reverse("tracker:edit_entry", args=[entry.pk]),
+        entry_form(local_today, pain="6", client_uuid=str(entry.client_uuid)),
+    )
+    entry.refresh_from_db()
+    assert entry.pain == 6
+    assert Entry.objects.filter(user=alice).count() == 1
+
+
+def test_a_past_day_within_seven_days_can_be_filled_in(alice_client, alice, local_today) -> None:
+    day = local_today - dt.timedelta(days=7)
+    response = alice_client.post(
+        reverse("tracker:log_day", args=[day.isoformat()]), entry_form(day)
+    )
+    assert response.status_code == 302
+    assert Entry.objects.filter(user=alice, date=day).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"pain": "11"}, "Pain is a number from 0 to 10."),
+        ({"pain": None}, "Choose a number from 0 to 10"),
+        ({"night_pain": "-1"}, "Night pain is a number from 0 to 10"),
+        ({"active_minutes": "thirty"}, "Enter a whole number of minutes"),
+        ({"active_minutes": "-5"}, "Minutes cannot be negative."),
+        ({"active_minutes": "5000"}, "A day has 1440 minutes at most."),
+        ({"date": "2026-02-30"}, "Enter a real date"),
+        ({"date": "not a date"}, "Enter a real date"),
+        ({"symptoms": ["telepathy"]}, "is not one of the symptoms listed"),
+        ({"activities": ["skydiving"]}, "is not one of the activities listed"),
+        ({"rest_relief": "maybe", "rested": "on"}, "Choose yes, a little or no."),
+        ({"client_uuid": "not-a-uuid"}, "cannot accept"),
+        ({"client_uuid": None}, "missing a part"),
+    ],
+)
+def test_bad_input_comes_back_with_a_message_and_the_typed_values(
+    alice_client, alice, local_today, overrides, field_message
+) -> None:
+    response = alice_client.post(
+        reverse("tracker:today"), entry_form(local_today, notes="kept words", **overrides)
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert field_message in page
+    assert "kept words" in page
+    assert not Entry.objects.filter(user=alice).exists()
+
+
+def test_a_future_date_is_refused(alice_client, alice, local_today) -> None:
+    tomorrow = local_today + dt.timedelta(days=1)
+    response = alice_client.post(reverse("tracker:today"), entry_form(tomorrow))
+    assert "only log today or days that have passed" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_a_date_more_than_seven_days_back_is_refused(alice_client, local_today) -> None:
+    old = local_today - dt.timedelta(days=8)
+    response = alice_client.post(reverse("tracker:today"), entry_form(old))
+    assert "up to 7 days back" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_a_second_entry_for_a_logged_day_is_refused_and_the_first_is_unchanged(
+    alice_client, alice, local_today
+) -> None:
+    first = Entry.objects.create(user=alice, date=local_today, pain=2, notes="first")
+    response = alice_client.post(
+        reverse("tracker:log_day", args=[(local_today - dt.timedelta(days=1)).isoformat()]),
+        entry_form(local_today, pain="9"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "You already logged" in page
+    assert reverse("tracker:edit_entry", args=[first.pk]) in page
+    first.refresh_from_db()
+    assert (first.pain, first.notes) == (2, "first")
+    assert Entry.objects.filter(user=alice).count() == 1
+
+
+def test_an_edit_with_bad_input_keeps_the_saved_entry(alice_client, alice, local_today) -> None:
+    entry = Entry.objects.create(user=alice, date=local_today, pain=3)
+    alice_client.post(
+        reverse("tracker:edit_entry", args=[entry.pk]),
+        entry_form(local_today, pain="12", client_uuid=str(entry.client_uuid)),
+    )
+    entry.refresh_from_db()
+    assert entry.pain == 3
+
+
+def test_a_tampered_uuid_of_another_day_cannot_overwrite_it(
+    alice_client, alice, local_today
+) -> None:
+    yesterday = Entry.objects.create(user=alice, date=local_today - dt.timedelta(days=1), pain=3)
+    response = alice_client.post(
+        reverse("tracker:today"), entry_form(local_today, client_uuid=str(yesterday.client_uuid))
+    )
+    assert response.status_code in (302, 409)
+    yesterday.refresh_from_db()
+    assert yesterday.date == local_today - dt.timedelta(days=1)
+    assert yesterday.pain == 3
+
+
+def test_another_persons_entry_edit_and_delete_urls_answer_404(
+    alice_client, bob, local_today
+) -> None:
+    theirs = Entry.objects.create(user=bob, date=local_today, pain=5, notes="bob's words")
+    for name in ("tracker:edit_entry", "tracker:delete_entry"):
+        for method in ("get", "post"):
+            response = getattr(alice_client, method)(reverse(name, args=[theirs.pk]))
+            assert response.status_code == 404
+            assert b"bob's words" not in response.content
+    assert Entry.objects.filter(pk=theirs.pk).exists()
+
+
+def test_deleting_an_entry_asks_for_confirmation_first(alice_client, alice, local_today) -> None:
+    entry = Entry.objects.create(user=alice, date=local_today, pain=5)
+    page = alice_client.get(reverse("tracker:delete_entry", args=[entry.pk]))
+    assert "Yes, delete this entry" in page.content.decode()
+    assert Entry.objects.filter(pk=entry.pk).exists()
+    alice_client.post(reverse("tracker:delete_entry", args=[entry.pk]))
+    assert not Entry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_database_refuses_a_second_entry_on_a_day(alice, local_today) -> None:
+    from django.db import IntegrityError, transaction
+
+    Entry.objects.create(user=alice, date=local_today, pain=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.create(user=alice, date=local_today, pain=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_double_submit_stores_one_entry_and_never_errors() -> None:
+    alice = make_patient("racer@example.com")
+    day = alice.profile.local_today()
+    form = entry_form(day)
+    statuses: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def submit() -> None:
+        client = Client()
+        client.force_login(alice)
+        barrier.wait()
+        statuses.append(client.post(reverse("tracker:today"), form).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Entry.objects.filter(user=alice).count() == 1
+    assert all(status in (302, 409) for status in statuses), statuses
+    assert 500 not in statuses
