@@ -28,13 +28,13 @@ def values(day: dt.date, **overrides: object) -> dict[str, object]:
     return base
 
 
-def diary(user, today: dt.date, days: int) -> None:  # noqa: ANN001
+def diary(user, today: dt.date, days: int) -> None:
     Entry.objects.bulk_create(
         Entry(user=user, date=today - dt.timedelta(days=n), pain=3) for n in range(days)
     )
 
 
-def queries_of_recheck(user, today: dt.date) -> int:  # noqa: ANN001
+def queries_of_recheck(user, today: dt.date) -> int:
     with CaptureQueriesContext(connection) as captured:
         recheck(user, today)
     return len(captured)
@@ -84,9 +84,7 @@ def test_only_new_urgent_findings_write_an_outbox_row(alice, local_today) -> Non
     assert not EscalationOutbox.objects.exists()
 
 
-def test_deleting_the_evidence_keeps_the_finding_open_but_marks_it_gone(
-    alice, local_today
-) -> None:
+def test_deleting_the_evidence_keeps_the_finding_open_but_marks_it_gone(alice, local_today) -> None:
     saved = save_entry(user=alice, values=values(local_today, symptoms=["fever"]))
     delete_entry(entry=saved.entry)
     finding = Finding.objects.get(user=alice, code="FEVER")
