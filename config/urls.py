@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
+from config import pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("accounts/", include("accounts.urls")),
     path("", include("tracker.urls")),
     path("", include("triage.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import entries, history, my_data, pages, profile
+from tracker.views import entries, history, my_data, pages, profile, sync
 
 app_name = "tracker"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("log/<str:day>/", entries.log_day, name="log_day"),
     path("entries/<int:pk>/", entries.edit_entry, name="edit_entry"),
     path("entries/<int:pk>/delete/", entries.confirm_delete_entry, name="delete_entry"),
+    path("entries/sync/", sync.sync_entry, name="sync_entry"),
     path("history/", history.history, name="history"),
     path("my-data/", my_data.my_data, name="my_data"),
     path("my-data/export.json", my_data.export_json, name="export_json"),

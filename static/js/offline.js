@@ -1,0 +1,154 @@
+// Offline journaling: an entry saved with no connection is kept on this phone (IndexedDB)
+// and sent once when the connection returns. Each entry carries its client UUID, so the
+// server upserts on (person, UUID): sending twice still stores one entry.
+(function () {
+  "use strict";
+  var DB_NAME = "upright";
+  var STORE = "pending";
+  var SYNC_URL = "/entries/sync/";
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () { request.result.createObjectStore(STORE, {keyPath: "uuid"}); };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+  function withStore(mode, action) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode);
+        var result = action(tx.objectStore(STORE));
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : undefined); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+  function pendingEntries() { return withStore("readonly", function (store) { return store.getAll(); }); }
+  function keep(entry) { return withStore("readwrite", function (store) { store.put(entry); }); }
+  function forget(uuid) { return withStore("readwrite", function (store) { store.delete(uuid); }); }
+
+  function csrfToken() {
+    // Read when sending, not when queued: the token may have changed meanwhile.
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function status(text, kind) {
+    var box = document.getElementById("offline-status");
+    if (!box) { return; }
+    box.textContent = text;
+    box.className = "message message-" + (kind || "info");
+    box.hidden = !text;
+  }
+  function entryForm() { return document.querySelector("form[data-entry-form]"); }
+
+  function queueForm(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken") { fields.push([name, String(value)]); }
+    });
+    var uuid = (fields.find(function (f) { return f[0] === "client_uuid"; }) || [])[1];
+    var day = (fields.find(function (f) { return f[0] === "date"; }) || [])[1];
+    if (!uuid) { return Promise.resolve(); }
+    return keep({uuid: uuid, date: day, fields: fields, queuedAt: new Date().toISOString()}).then(function () {
+      status("Saved on this phone. It will be sent when you are back online.", "info");
+    });
+  }
+
+  var replaying = false;
+  function replay() {
+    if (replaying || !navigator.onLine || !window.indexedDB) { return Promise.resolve(); }
+    replaying = true;
+    return pendingEntries().then(function (entries) {
+      return entries.reduce(function (chain, entry) {
+        return chain.then(function () { return send(entry); });
+      }, Promise.resolve());
+    }).catch(function () { /* stays queued for the next try */ }).then(function () { replaying = false; });
+  }
+  function send(entry) {
+    var body = new URLSearchParams();
+    entry.fields.forEach(function (field) { body.append(field[0], field[1]); });
+    return fetch(SYNC_URL, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken(), "Accept": "application/json"}
+    }).then(function (response) {
+      return response.json().catch(function () { return {status: "error"}; }).then(function (data) {
+        if (data.status === "saved") {
+          return forget(entry.uuid).then(function () {
+            status("Your entry for " + entry.date + " kept on this phone has been sent and saved.", "success");
+          });
+        }
+        if (data.status === "conflict" || data.status === "invalid") {
+          // Shown, never silently overwritten: the person decides what to keep.
+          return forget(entry.uuid).then(function () { showProblem(entry, data); });
+        }
+        // Logged out or server trouble: keep it and try again later.
+        if (response.status === 401) { status(data.message || "Log in again to send the entry kept on this phone.", "error"); }
+        return undefined;
+      });
+    });
+  }
+  function showProblem(entry, data) {
+    var box = document.getElementById("offline-status");
+    if (!box) { return; }
+    box.hidden = false;
+    box.className = "message message-error";
+    box.textContent = data.message + " ";
+    if (data.url) {
+      var link = document.createElement("a");
+      link.href = data.url;
+      link.textContent = "Open the entry for " + entry.date;
+      box.appendChild(link);
+    }
+  }
+
+  function browserToday() {
+    var now = new Date();
+    var pad = function (n) { return String(n).padStart(2, "0"); };
+    return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  }
+  function freshenCachedForm() {
+    // A copy of the page from the cache may be from another day: date a new entry today.
+    var form = entryForm();
+    if (!form || navigator.onLine || form.dataset.entryForm !== "new") { return; }
+    var field = form.querySelector("input[name='date']");
+    if (field) { field.max = browserToday(); field.value = browserToday(); }
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = entryForm();
+    if (form && event.detail.elt === form && !navigator.onLine) {
+      event.preventDefault();
+      queueForm(form);
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = entryForm();
+    if (form && event.detail.elt === form) { queueForm(form); }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form[data-entry-form]") && !navigator.onLine) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      queueForm(form);
+    }
+  }, true);
+  window.addEventListener("online", replay);
+  navigator.serviceWorker && navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "replay-entries") { replay(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    freshenCachedForm();
+    if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js", {scope: "/"}); }
+    if (window.indexedDB) {
+      pendingEntries().then(function (entries) {
+        if (entries.length && !navigator.onLine) {
+          status("Saved on this phone. It will be sent when you are back online.", "info");
+        }
+      }).catch(function () {});
+    }
+    replay();
+  });
+})();
