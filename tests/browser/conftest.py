@@ -1,0 +1,79 @@
+"""A real headless Chromium (Debian's, else Playwright's own) against the live test server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+# itself (setting up people) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        executable = chromium_path()
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )  # fmt: skip
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, request) -> Iterator[object]:  # noqa: ANN001
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True,
+                                  has_touch=True)  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: errors.append(f"{page.url}: {m.text[:160]}") if m.type == "error" else None,
+    )
+    page.csp_errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+class Shots:
+    """Screenshots of each step, kept as test artifacts (git-ignored)."""
+
+    def __init__(self, name: str) -> None:
+        self.folder = ARTIFACTS / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+
+    def __call__(self, page, step: str) -> None:  # noqa: ANN001
+        self.count += 1
+        # caret="initial": hiding the caret would inject a style the CSP rightly refuses.
+        path = str(self.folder / f"{self.count:02d}-{step}.png")
+        page.screenshot(path=path, full_page=True, caret="initial")
+
+
+@pytest.fixture
+def shots(request) -> Shots:  # noqa: ANN001
+    return Shots(request.node.name)
