@@ -20,7 +20,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    candidates = ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+    for candidate in candidates:
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -44,7 +45,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def phone(browser, live_server, request) -> Iterator[object]:  # noqa: ANN001
+def phone(browser, live_server, request) -> Iterator[object]:
     context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True,
                                   has_touch=True)  # fmt: skip
     page = context.new_page()
@@ -67,7 +68,7 @@ class Shots:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count = 0
 
-    def __call__(self, page, step: str) -> None:  # noqa: ANN001
+    def __call__(self, page, step: str) -> None:
         self.count += 1
         # caret="initial": hiding the caret would inject a style the CSP rightly refuses.
         path = str(self.folder / f"{self.count:02d}-{step}.png")
@@ -75,5 +76,5 @@ class Shots:
 
 
 @pytest.fixture
-def shots(request) -> Shots:  # noqa: ANN001
+def shots(request) -> Shots:
     return Shots(request.node.name)

@@ -15,12 +15,12 @@ from triage.models import Finding, FindingState
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def pick_pain(page, value: int) -> None:  # noqa: ANN001
+def pick_pain(page, value: int) -> None:
     group = page.get_by_role("radiogroup", name="Worst pain today")
     group.get_by_role("radio", name=str(value), exact=True).check()
 
 
-def log_in(page, email: str) -> None:  # noqa: ANN001
+def log_in(page, email: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -91,9 +91,7 @@ def test_chest_pain_shows_the_urgent_panel_first_and_the_banner_until_acknowledg
     assert finding.state == FindingState.ACKNOWLEDGED
 
 
-def test_an_entry_made_offline_is_kept_and_sent_once_when_back_online(
-    phone, shots
-) -> None:
+def test_an_entry_made_offline_is_kept_and_sent_once_when_back_online(phone, shots) -> None:
     page = phone
     patient = make_patient("offline@example.com")
     log_in(page, patient.email)
