@@ -1,0 +1,69 @@
+"""axe-core (from its package, injected by Playwright) on every page, phone and desktop."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.conftest import PASSWORD, make_patient
+from tracker.models import Entry
+from triage.services import recheck
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
+                "/how-triage-works/", "/self-care/", "/offline/"]  # fmt: skip
+PATIENT_PAGES = ["/today/", "/history/", "/history/?days=90", "/flags/", "/my-data/",
+                 "/onboarding/", "/accounts/password/change/"]  # fmt: skip
+
+
+def violations(page: Page) -> list[str]:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+def audit(browser, base_url: str, paths: list[str], log_in_as: str | None = None) -> dict:  # noqa: ANN001
+    found: dict[str, list[str]] = {}
+    for viewport in (PHONE, DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=base_url)
+        page = context.new_page()
+        if log_in_as:
+            page.goto("/accounts/login/")
+            page.get_by_label("Email").fill(log_in_as)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_load_state()
+        for path in paths:
+            page.goto(path)
+            problems = violations(page)
+            if problems:
+                found[f"{viewport['width']} {path}"] = problems
+        context.close()
+    return found
+
+
+def test_public_pages_have_no_axe_violations(browser, live_server) -> None:
+    assert audit(browser, live_server.url, PUBLIC_PAGES) == {}
+
+
+def test_patient_pages_have_no_axe_violations(browser, live_server) -> None:
+    patient = make_patient("axe@example.com", birth_year=1960)
+    today = patient.profile.local_today()
+    Entry.objects.bulk_create(
+        Entry(user=patient, date=today - dt.timedelta(days=n), pain=n % 8, night_pain=n % 5,
+              rested=n % 3 == 0, active_minutes=10 * (n % 4), symptoms=["unwell"] if n == 1 else [])
+        for n in range(1, 40)
+    )  # fmt: skip
+    recheck(patient)
+    entry = Entry.objects.filter(user=patient).first()
+    pages = [*PATIENT_PAGES, f"/entries/{entry.pk}/", f"/entries/{entry.pk}/?saved=1",
+             f"/entries/{entry.pk}/delete/"]  # fmt: skip
+    assert audit(browser, live_server.url, pages, log_in_as=patient.email) == {}
