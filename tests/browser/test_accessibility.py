@@ -30,7 +30,7 @@ def violations(page: Page) -> list[str]:
     ]
 
 
-def audit(browser, base_url: str, paths: list[str], log_in_as: str | None = None) -> dict:  # noqa: ANN001
+def audit(browser, base_url: str, paths: list[str], log_in_as: str | None = None) -> dict:
     found: dict[str, list[str]] = {}
     for viewport in (PHONE, DESKTOP):
         context = browser.new_context(viewport=viewport, base_url=base_url)
