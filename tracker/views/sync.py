@@ -18,7 +18,9 @@ def sync_entry(request: HttpRequest) -> JsonResponse:
         message = "Log in again to send the entry kept on this phone."
         return JsonResponse({"status": "login", "message": message}, status=401)
     if not user.is_patient:
-        return JsonResponse({"status": "invalid", "message": "Only patients keep a diary."}, 404)
+        return JsonResponse(
+            {"status": "invalid", "message": "Only patients keep a diary."}, status=404
+        )
     form = EntryForm(request.POST, today=get_or_create_profile(user).local_today())
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}

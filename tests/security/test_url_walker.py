@@ -1,0 +1,210 @@
+"""Walk every URL pattern as every kind of visitor, then fuzz every form found on the way.
+
+Never a 500; nobody sees another person's data; a rejected form changes nothing stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Role, User
+from tests.conftest import PASSWORD, make_patient
+from tracker.models import Entry, Share
+from triage.services import recheck
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "patient", "other_patient", "unapproved_physio", "physio")
+SKIPPED_PREFIXES = ("admin/", "static/")
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+NOT_SNAPSHOTTED = {"auditevent", "session", "logentry", "accessattempt", "accesslog",
+                   "accessfailurelog"}  # fmt: skip
+BOB_SECRET = "BOB-SECRET-NOTE"
+ALICE_SECRET = "ALICE-PRIVATE-NOTE"
+
+
+def routes(patterns: list | None = None, prefix: str = "") -> Iterator[str]:
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_PREFIXES) or route.startswith("^"):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def concrete_urls(route: str, ids: list[int], today: str) -> list[str]:
+    samples: list[str] = [""]
+    for match in PARAM.finditer(route):
+        converter = match.group("converter") or "str"
+        if converter == "int":
+            values = [str(i) for i in ids]
+        elif converter == "uuid":
+            values = [str(uuid.uuid4())]
+        elif match.group("name") in ("day", "date"):
+            values = [today, "2026-02-30", "yesterday"]
+        else:
+            values = ["AGE", "CHEST_PAIN", "nonsense"]
+        samples = [s + "\0" + v for s in samples for v in values]
+    urls = []
+    for sample in samples:
+        values = sample.split("\0")[1:]
+        url = route
+        for value in values:
+            url = PARAM.sub(value, url, count=1)
+        urls.append("/" + url)
+    return urls
+
+
+def snapshot() -> str:
+    digest = hashlib.sha256()
+    for model in apps.get_models():
+        if model._meta.model_name in NOT_SNAPSHOTTED:
+            continue
+        rows = model.objects.order_by("pk").values()
+        for row in rows:
+            row.pop("last_login", None)
+            digest.update(repr(sorted(row.items())).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def world(db: None) -> dict:
+    alice = make_patient("alice@example.com", birth_year=1960)
+    bob = make_patient("bob@example.com")
+    physio = User.objects.create_user(
+        "physio@example.com",
+        PASSWORD,
+        role=Role.PHYSIOTHERAPIST,
+        registration_number="PH1",
+        approved_at=timezone.now(),
+    )
+    waiting = User.objects.create_user(
+        "waiting@example.com", PASSWORD, role=Role.PHYSIOTHERAPIST, registration_number="PH2"
+    )
+    today = alice.profile.local_today()
+    for person, secret in ((alice, ALICE_SECRET), (bob, BOB_SECRET)):
+        Entry.objects.create(
+            user=person,
+            date=today,
+            pain=6,
+            night_pain=9,
+            woke_at_night=True,
+            symptoms=["fever"],
+            notes=secret,
+        )
+        recheck(person)
+    Share.objects.create(patient=alice, physiotherapist=physio, include_notes=False)
+    ids = sorted({pk for model in apps.get_models() if model._meta.app_label in
+                  ("tracker", "triage", "notify", "accounts")
+                  for pk in model.objects.values_list("pk", flat=True)[:20]
+                  if isinstance(pk, int)} | {987654})  # fmt: skip
+    return {"patient": alice, "other_patient": bob, "physio": physio,
+            "unapproved_physio": waiting, "anonymous": None, "ids": ids[:25],
+            "today": today.isoformat()}  # fmt: skip
+
+
+def client_for(world: dict, role: str) -> Client:
+    client = Client()
+    if world[role] is not None:
+        client.force_login(world[role])
+    return client
+
+
+def forbidden_secrets(role: str) -> list[str]:
+    if role == "patient":
+        return [BOB_SECRET]
+    if role == "other_patient":
+        return [ALICE_SECRET]
+    return [ALICE_SECRET, BOB_SECRET]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_as_every_visitor_never_errors_and_never_leaks(world: dict, role: str) -> None:
+    client = client_for(world, role)
+    checked = 0
+    for route in sorted(set(routes())):
+        for url in concrete_urls(route, world["ids"], world["today"]):
+            response = client.get(url)
+            checked += 1
+            assert response.status_code < 500, url
+            body = response.content.decode(errors="replace")
+            for secret in forbidden_secrets(role):
+                assert secret not in body, f"{role} saw {secret} at {url}"
+            if role == "anonymous" and response.status_code == 200:
+                assert ALICE_SECRET not in body
+    assert checked > 30
+
+
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', re.IGNORECASE)
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
+ACTION = re.compile(r'\baction="([^"]*)"')
+NASTY = st.one_of(
+    st.just(""),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=3000),
+    st.sampled_from(["0", "-1", "11", "99999999999999999999", "1e309", "NaN", "2026-02-30",
+                     "9999-12-31", "0000-00-00", "../../etc/passwd", "<script>x</script>",
+                     "\x00\x01\x1f", "true", "[]", "{}", "☃" * 50, "' OR 1=1 --"]),
+)  # fmt: skip
+
+
+def post_targets(world: dict, role: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Every POST form found on every page (action and field names), and every URL itself
+    (for endpoints that take a POST without showing a form)."""
+    client = client_for(world, role)
+    targets: set[tuple[str, tuple[str, ...]]] = set()
+    for route in sorted(set(routes())):
+        for url in concrete_urls(route, world["ids"], world["today"]):
+            targets.add((url, ()))
+            response = client.get(url)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            for attributes, inner in FORM.findall(response.content.decode()):
+                if 'method="post"' not in attributes.lower():
+                    continue
+                action = ACTION.search(attributes)
+                target = action.group(1) if action and action.group(1) else url
+                names = tuple(sorted(set(FIELD.findall(inner)) - {"csrfmiddlewaretoken"}))
+                targets.add((target, names))
+    return sorted(targets)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "patient", "physio"])
+def test_every_form_survives_hostile_values_and_rejection_changes_nothing(
+    world: dict, role: str
+) -> None:
+    targets = post_targets(world, role)
+    assert targets
+
+    @settings(max_examples=120, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])  # fmt: skip
+    @given(data=st.data())
+    def fuzz(data: st.DataObject) -> None:
+        url, names = data.draw(st.sampled_from(targets))
+        values = {name: data.draw(NASTY) for name in names}
+        values.update(data.draw(st.dictionaries(st.text(min_size=1, max_size=8), NASTY,
+                                                max_size=2)))  # fmt: skip
+        client = client_for(world, role)
+        before = snapshot()
+        response = client.post(url, values)
+        assert response.status_code < 500, url
+        body = response.content.decode(errors="replace")
+        rejected = response.status_code >= 400 or "errorlist" in body
+        if rejected:
+            assert snapshot() == before, f"{url} changed stored data while refusing {values}"
+
+    fuzz()
