@@ -28,6 +28,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python -m notify.vapid_dev
 	$(BIN)/python -m config.devrun
 
 test: $(STAMP)

@@ -6,7 +6,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts import second_factor
+from accounts.audit import record
+from accounts.models import AuditAction, AuditEvent, Role, User
 
 
 @admin.action(description="Approve the selected physiotherapists (registration checked)")
@@ -18,13 +20,23 @@ def approve_physiotherapists(
     )
 
 
+@admin.action(description="Turn off two-step sign-in (lost phone and codes; identity checked)")
+def turn_off_second_factor(
+    modeladmin: admin.ModelAdmin[User], request: HttpRequest, queryset: QuerySet[User]
+) -> None:
+    for user in queryset:
+        if second_factor.is_on(user):
+            second_factor.disable(user=user)
+            record(request, AuditAction.MFA_DISABLED, subject=user, detail="by an administrator")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "role", "registration_number", "approved_at", "is_active")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("email", "registration_number")
-    actions = [approve_physiotherapists]
+    actions = [approve_physiotherapists, turn_off_second_factor]
     fieldsets = (
         (None, {"fields": ("email", "password", "display_name")}),
         ("Role", {"fields": ("role", "registration_number", "approved_at")}),
@@ -34,3 +46,23 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),
     )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only, in the admin as everywhere else."""
+
+    list_display = ("created_at", "actor_email", "action", "subject", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_email", "detail")
+    date_hierarchy = "created_at"
+    list_select_related = ("subject",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -19,8 +19,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(),  # every minute
     },
     "build-weekly-summaries": {
-        "task": "tracker.tasks.build_weekly_summaries",
+        "task": "tracker.summary_tasks.build_weekly_summaries",
         "schedule": crontab(minute="*/15"),
+    },
+    "sweep-deliveries": {
+        "task": "notify.tasks.sweep_deliveries",
+        "schedule": crontab(),  # every minute: deliveries a broker outage or a killed worker left
     },
     "sweep-escalation-outbox": {
         "task": "triage.tasks.sweep_outbox",

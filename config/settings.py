@@ -7,6 +7,7 @@ without a real SECRET_KEY and turns on every transport-security setting.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "tracker",
     "triage",
     "notify",
+    "axes",  # sign-in lockouts; its Access attempts in the admin lift one by hand
 ]
 
 MIDDLEWARE = [
@@ -68,7 +70,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.SessionExpiryMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.OnboardingMiddleware",
+    "accounts.middleware.AuthorizationFailureMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +121,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -167,6 +177,8 @@ elif EMAIL_BACKEND_NAME.endswith("filebased.EmailBackend"):
     EMAIL_OPTIONS = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))}
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Upright <no-reply@upright.invalid>")
+# Named on the privacy page: where people ask about their data or a lost phone.
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@upright.invalid")
 
 # --- Broker: REDIS_URL, or the embedded Valkey that `make run` starts on loopback ---
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
@@ -195,13 +207,48 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules beyond each app's tasks.py, which autodiscovery finds on its own.
+CELERY_IMPORTS = ["tracker.summary_tasks"]
 CELERY_TASK_ROUTES = {"triage.tasks.*": {"queue": "escalations"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Web Push (VAPID). Development keys are generated into var/ by `make run`. ---
 VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+if not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY) and (VAR_DIR / "vapid.json").is_file():
+    import json
+
+    _dev_vapid = json.loads((VAR_DIR / "vapid.json").read_text())
+    VAPID_PUBLIC_KEY = _dev_vapid["public_key"]
+    VAPID_PRIVATE_KEY = _dev_vapid["private_key"]
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@upright.invalid")
+
+# --- Sign-in: lockouts (django-axes), sessions (accounts.sessions), request sizes ---
+# Five wrong passwords lock sign-in for 30 minutes, counted per account and address
+# together and per address alone (OWASP ASVS 2.2.1). A password reset lifts it.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field that holds the email
+# Not True: a success resets every attempt from the address, so anyone could clear their
+# count by signing in to an account of their own. accounts.signals forgets only the
+# failures of the account that signed in, from that address.
+AXES_RESET_ON_SUCCESS = False
+# The lockout ends 30 minutes after the failure that caused it, not after the last try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in our own audit log
+AXES_VERBOSE = False
+# Behind a reverse proxy, how many proxies put addresses in X-Forwarded-For (0: none, and
+# REMOTE_ADDR is the client). Lockouts by address depend on it being right.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Server-side expiry of a session row; accounts.sessions sets the shorter rules.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+# Form fields: an entry or a clinical note is far below 1 MB. Files are not counted here:
+# the diary import holds its own 2 MB limit (tracker.views.my_data).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Security: strict in production, and a CSP with no unsafe source everywhere ---
 from django.utils.csp import CSP  # noqa: E402
@@ -240,4 +287,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every successful sign-in at INFO; failures and lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -11,4 +13,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if user.is_patient:
         return redirect("tracker:today")
+    if user.is_approved_physiotherapist:
+        return redirect("physio:caseload")
     return render(request, "physio_home.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What Upright keeps, who sees it, and how to take it away: in plain words, for anyone."""
+    return render(request, "privacy.html", {"contact": settings.PRIVACY_CONTACT_EMAIL})

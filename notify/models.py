@@ -22,6 +22,7 @@ class Channel(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
     SENT = "sent", "Sent"
     RETRY = "retry", "Failed, will retry"
     FAILED = "failed", "Failed"
@@ -53,7 +54,12 @@ class Message(models.Model):
 
 
 class Delivery(models.Model):
-    """The delivery log: one row per message and channel, updated as attempts happen."""
+    """The delivery log: one row per message and channel, updated as attempts happen.
+
+    A row waiting for an attempt (pending, or retry after a transient failure) carries the
+    moment it is next due; an attempt in progress moves that moment one lease ahead, so a
+    worker killed mid-attempt leaves a row the sweeper picks up once the lease runs out.
+    """
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -61,11 +67,14 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     detail = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["message", "channel"], name="one_delivery_per_channel")
         ]
+        indexes = [models.Index(fields=["outcome", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.message_id} by {self.channel}: {self.outcome}"
@@ -82,3 +91,29 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"Push subscription of {self.user_id}"
+
+
+def default_channels() -> list[str]:
+    return [Channel.IN_APP, Channel.EMAIL, Channel.PUSH]
+
+
+class NotificationPreference(models.Model):
+    """How a person wants each kind of message, and the hours their phone stays silent.
+
+    Created the first time the person saves their preferences; until then the defaults
+    apply. Push is only ever used on a device that subscribed, and escalations always go
+    in-app and by email whatever is stored here (see `notify.preferences.channels_for`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    reminder_channels = models.JSONField(default=default_channels)
+    escalation_channels = models.JSONField(default=default_channels)
+    summary_channels = models.JSONField(default=default_channels)
+    quiet_hours_start = models.TimeField(null=True, blank=True)
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user_id}"

@@ -1,13 +1,141 @@
-"""A person's channel choices per kind of message."""
+"""A person's channel choices per kind of message, and their quiet hours.
+
+`channels_for` is the one place that decides where a message goes:
+- push only to a person with a subscribed device, and only when this server can sign it;
+- reminders and summaries follow the person's choice, without push inside quiet hours
+  (they still arrive in the app, and by email if chosen: neither wakes anyone);
+- escalations always go in-app and by email, quiet hours or not; push too if chosen;
+- alerts to a physiotherapist go in-app and by email.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
 from accounts.models import User
-from notify.models import Channel, PushSubscription
+from notify.models import Channel, Kind, NotificationPreference, PushSubscription
+
+if TYPE_CHECKING:
+    from tracker.models import Profile
+
+ALWAYS = {
+    Kind.ESCALATION: (Channel.IN_APP, Channel.EMAIL),
+    Kind.PHYSIO_ALERT: (Channel.IN_APP, Channel.EMAIL),
+}
+RESPECTS_QUIET_HOURS = frozenset({Kind.REMINDER, Kind.SUMMARY})
+CHANNEL_ORDER = [Channel.IN_APP, Channel.EMAIL, Channel.PUSH]
 
 
-def channels_for(user: User, kind: str) -> list[str]:
-    channels = [Channel.IN_APP, Channel.EMAIL]
-    if PushSubscription.objects.filter(user=user).exists():
-        channels.append(Channel.PUSH)
-    return channels
+def preferences_for(user: User) -> NotificationPreference:
+    """The stored preferences, or the defaults (unsaved) for someone who never chose."""
+    stored = NotificationPreference.objects.filter(user=user).first()
+    return stored or NotificationPreference(user=user)
+
+
+def chosen_channels(preference: NotificationPreference, kind: str) -> list[str]:
+    chosen = {
+        Kind.REMINDER: preference.reminder_channels,
+        Kind.ESCALATION: preference.escalation_channels,
+        Kind.SUMMARY: preference.summary_channels,
+    }.get(kind, [])
+    return [*ALWAYS.get(kind, ()), *chosen]
+
+
+def channels_for(user: User, kind: str, at: dt.datetime | None = None) -> list[str]:
+    """The channels a message of this kind goes to, for this person, at this moment."""
+    preference = preferences_for(user)
+    channels = set(chosen_channels(preference, kind))
+    if Channel.PUSH in channels and not can_push(user):
+        channels.discard(Channel.PUSH)
+    if kind == Kind.PHYSIO_ALERT:
+        channels.discard(Channel.PUSH)
+    if (
+        Channel.PUSH in channels
+        and kind in RESPECTS_QUIET_HOURS
+        and in_quiet_hours(preference, at or timezone.now(), zone_of(user))
+    ):
+        channels.discard(Channel.PUSH)
+    return [channel for channel in CHANNEL_ORDER if channel in channels]
+
+
+def can_push(user: User) -> bool:
+    return bool(settings.VAPID_PRIVATE_KEY) and PushSubscription.objects.filter(user=user).exists()
+
+
+def zone_of(user: User) -> zoneinfo.ZoneInfo:
+    from tracker.models import Profile
+
+    profile = Profile.objects.filter(user=user).only("time_zone").first()
+    return profile.zone if profile else zoneinfo.ZoneInfo("UTC")
+
+
+def in_quiet_hours(
+    preference: NotificationPreference, at: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> bool:
+    """Whether local wall-clock time at `at` falls in [start, end); the span may cross
+    midnight (22:00 to 07:00). No start or end, or the same for both, means none."""
+    start, end = preference.quiet_hours_start, preference.quiet_hours_end
+    if start is None or end is None or start == end:
+        return False
+    local = at.astimezone(zone).time().replace(tzinfo=None)
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+def save_preferences(*, user: User, values: dict[str, Any]) -> NotificationPreference:
+    """Store the person's channels and quiet hours, and their reminder settings.
+
+    A new reminder time, time zone or pause moves `Profile.next_reminder_at`; left
+    unchanged, the slot stays as it is, so saving a minute before a reminder is due
+    does not skip it. Moving the slot never sends a second reminder on a day: the
+    reminder's key is the person and their local date.
+    """
+    from tracker.models import Profile
+    from tracker.reminders import next_reminder_at
+
+    with transaction.atomic():
+        preference, _ = NotificationPreference.objects.update_or_create(
+            user=user,
+            defaults={
+                field: values[field]
+                for field in (
+                    "reminder_channels",
+                    "escalation_channels",
+                    "summary_channels",
+                    "quiet_hours_start",
+                    "quiet_hours_end",
+                )
+            },
+        )
+        profile = Profile.objects.select_for_update().get(user=user)
+        before = (profile.reminder_time, profile.time_zone, profile.reminders_paused_until)
+        profile.reminder_time = values["reminder_time"]
+        profile.time_zone = values["time_zone"]
+        profile.reminders_paused_until = paused_until(profile, values["pause_days"])
+        after = (profile.reminder_time, profile.time_zone, profile.reminders_paused_until)
+        if after != before:
+            profile.next_reminder_at = next_reminder_at(profile, after=timezone.now())
+            profile.save(
+                update_fields=[
+                    "reminder_time",
+                    "time_zone",
+                    "reminders_paused_until",
+                    "next_reminder_at",
+                    "updated_at",
+                ]
+            )
+    return preference
+
+
+def paused_until(profile: Profile, days: int) -> dt.date | None:
+    """The last local day of a pause of `days` days starting today; None for no pause."""
+    if days <= 0:
+        return None
+    return profile.local_today() + dt.timedelta(days=days - 1)

@@ -1,13 +1,19 @@
+"""Delivery retries: thin Celery wrappers over notify.service."""
+
 from __future__ import annotations
 
 from celery import shared_task
 
-from notify.models import Delivery, Outcome
-from notify.service import attempt_delivery
+from notify import service
 
 
 @shared_task(name="notify.tasks.retry_delivery", acks_late=True)
-def retry_delivery(delivery_id: int) -> None:
-    claimed = Delivery.objects.filter(pk=delivery_id, outcome=Outcome.RETRY).first()
-    if claimed is not None:
-        attempt_delivery(claimed)
+def retry_delivery(delivery_id: int) -> str | None:
+    """One more attempt after a transient failure (a no-op if another worker has it)."""
+    return service.attempt_delivery(delivery_id)
+
+
+@shared_task(name="notify.tasks.sweep_deliveries", acks_late=True)
+def sweep_deliveries() -> int:
+    """Every minute: deliveries a dead worker or a down broker left waiting."""
+    return service.retry_overdue_deliveries()

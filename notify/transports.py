@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from notify.models import Channel, Message
+
+# Kinds with an HTML email of their own; the plain text is always the message body.
+HTML_TEMPLATES = {"summary": "emails/weekly_summary.html"}
 
 
 class TransientError(Exception):
@@ -19,6 +24,9 @@ class PermanentError(Exception):
 
 class Transport:
     channel: str
+    # True for a channel that has delivered once the message is stored (no I/O, cannot
+    # fail): `send` attempts it inside the recording transaction, not after commit.
+    delivered_by_recording = False
 
     def send(self, message: Message) -> str:
         """Deliver the message; return a short detail for the log, or raise."""
@@ -27,6 +35,7 @@ class Transport:
 
 class InAppTransport(Transport):
     channel = Channel.IN_APP
+    delivered_by_recording = True
 
     def send(self, message: Message) -> str:
         # The stored message is the in-app notification; it shows in the list at once.
@@ -46,11 +55,14 @@ class EmailTransport(Transport):
             body=render_to_string("emails/message.txt", context),
             to=[address],
         )
-        email.attach_alternative(render_to_string("emails/message.html", context), "text/html")
+        html = render_to_string(HTML_TEMPLATES.get(message.kind, "emails/message.html"), context)
+        email.attach_alternative(html, "text/html")
         try:
             email.send()
-        except (ConnectionError, TimeoutError, OSError) as error:
-            raise TransientError(str(error)) from error
+        except smtplib.SMTPRecipientsRefused as error:
+            raise PermanentError("the mail server refused the address") from error
+        except OSError as error:  # refused connections, timeouts and other SMTP errors
+            raise TransientError(str(error) or type(error).__name__) from error
         return "sent to the mail server"
 
 

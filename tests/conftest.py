@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts import second_factor, signals, totp
+from accounts.models import Role, SecondFactor, User
 from tracker.models import Profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +33,48 @@ def make_patient(email: str, *, birth_year: int = 1988, zone: str = "Europe/Lond
     return user
 
 
+def enable_second_factor(user: User) -> str:
+    """Turn on two-step sign-in as if the person had scanned the QR code; returns the
+    secret their app would hold."""
+    secret = totp.new_secret()
+    SecondFactor.objects.create(user=user, secret=secret)
+    return secret
+
+
+def code_now(user: User) -> str:
+    """The code the person's authenticator app shows at this moment (time_machine aware)."""
+    secret = SecondFactor.objects.get(user=user).secret
+    return totp.code_at(secret, totp.step_at(timezone.now().timestamp()))
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_finished_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(person)` stands for someone who signed in earlier: password and
+    (when on) the code already given, and no new sign-in row in the audit log. Tests about
+    signing in itself post to the real forms instead."""
+    original = Client.force_login
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        user_logged_in.disconnect(dispatch_uid="accounts.record_sign_in")
+        try:
+            original(self, user, backend)
+        finally:
+            user_logged_in.connect(signals.record_sign_in, dispatch_uid="accounts.record_sign_in")
+        if second_factor.is_on(user):
+            session = self.session
+            session[second_factor.SESSION_KEY] = second_factor.State.VERIFIED
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Accounts are made in almost every test; real password hashing is not the point.
+    (Browser tests run the server in-process, so they share this setting.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     return make_patient("alice@example.com")
@@ -42,7 +87,8 @@ def bob(db: None) -> User:
 
 @pytest.fixture
 def physio(db: None) -> User:
-    return User.objects.create_user(
+    """An approved physiotherapist, with the two-step sign-in physiotherapists must have."""
+    user = User.objects.create_user(
         "physio@example.com",
         PASSWORD,
         display_name="Charlie",
@@ -50,6 +96,8 @@ def physio(db: None) -> User:
         registration_number="PH0001",
         approved_at=timezone.now(),
     )
+    enable_second_factor(user)
+    return user
 
 
 @pytest.fixture
@@ -186,8 +234,11 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 def point_celery_at(app, url: str) -> None:
     """Switch the producer side of the Celery app to another broker, dropping old pools."""
+    import kombu.pools
+
     app.conf.broker_url = url
     app.conf.result_backend = url
+    kombu.pools.reset()
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None

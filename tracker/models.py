@@ -9,11 +9,14 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from tracker.vocabulary import DailyTasks, RestRelief, Sleep
 
 MAX_ACTIVE_MINUTES = 1440
+MAX_NOTES_LENGTH = 2000
 PAST_DAYS_EDITABLE = 7
 
 
@@ -42,6 +45,7 @@ class Profile(models.Model):
                 | Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="profile_birth_year_range",
             ),
+            models.CheckConstraint(condition=~Q(time_zone=""), name="profile_time_zone_given"),
         ]
 
     def __str__(self) -> str:
@@ -80,7 +84,7 @@ class Entry(models.Model):
     sleep = models.CharField(max_length=12, choices=Sleep.choices, null=True, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
     self_care = models.JSONField(default=list, blank=True)
-    notes = models.TextField(blank=True, max_length=2000)
+    notes = models.TextField(blank=True, max_length=MAX_NOTES_LENGTH)
     client_uuid = models.UUIDField(default=uuid.uuid4)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,12 +121,115 @@ class Entry(models.Model):
                 condition=Q(sleep__isnull=True) | Q(sleep__in=Sleep.values),
                 name="entry_sleep_known",
             ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), MAX_NOTES_LENGTH),
+                name="entry_notes_length",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.date}: pain {self.pain}"
 
 
-
 # Sharing lives in its own module; imported here so Django registers it under `tracker`.
 from tracker.sharing_models import *  # noqa: E402, F403
+
+# --- Weekly summaries ------------------------------------------------------------------------
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+DEFAULT_SUMMARY_WEEKDAY = Weekday.SUNDAY
+DEFAULT_SUMMARY_TIME = dt.time(18, 0)
+
+
+class SummarySchedule(models.Model):
+    """When a person's weekly summary arrives, in their local time. No row: Sunday 18:00."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summary_schedule"
+    )
+    summary_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=DEFAULT_SUMMARY_WEEKDAY
+    )
+    summary_time = models.TimeField(default=DEFAULT_SUMMARY_TIME)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(summary_weekday__gte=0, summary_weekday__lte=6),
+                name="summary_weekday_0_6",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        day, at = self.get_summary_weekday_display(), self.summary_time
+        return f"Summary of {self.user_id} on {day} at {at:%H:%M}"
+
+
+class WeeklySummary(models.Model):
+    """A week's numbers (Monday to Sunday, local dates) as they stood when the week ended.
+
+    One per person and week, written in the same transaction as its message: the row is
+    the record that the week was summarised and sent, so a batch that runs twice does both
+    once. A PEG answered later refreshes the numbers; nothing is sent again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_summaries"
+    )
+    week_start = models.DateField()
+    days_logged = models.PositiveSmallIntegerField()
+    numbers = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "week_start"], name="one_summary_per_person_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week_start} for {self.user_id}"
+
+
+class PegResponse(models.Model):
+    """The three PEG questions (pain, enjoyment of life, general activity), once a week.
+
+    PEG: Krebs et al., J Gen Intern Med 2009. The score is the mean of the three answers.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peg_responses"
+    )
+    week_start = models.DateField()
+    pain = models.PositiveSmallIntegerField()
+    enjoyment = models.PositiveSmallIntegerField()
+    activity = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "week_start"], name="one_peg_per_person_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(pain__lte=10, enjoyment__lte=10, activity__lte=10),
+                name="peg_answers_0_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PEG of {self.user_id} for the week of {self.week_start}"

@@ -1,7 +1,26 @@
 """Physiotherapist pages: caseload, one patient's review, exports."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tracker.views import physio
 
 app_name = "physio"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", physio.caseload_page, name="caseload"),
+    path("code/", physio.redeem_code, name="redeem_code"),
+    path("invitations/<int:invitation_id>/accept/", physio.accept_invitation, name="accept"),
+    path("invitations/<int:invitation_id>/decline/", physio.decline_invitation, name="decline"),
+    path("patients/<int:patient_id>/", physio.review, name="review"),
+    path("patients/<int:patient_id>/note/", physio.save_note, name="save_note"),
+    path("patients/<int:patient_id>/flags/<str:code>/check/", physio.check_flag, name="check_flag"),
+    path("patients/<int:patient_id>/flags/<str:code>/undo/", physio.undo_check, name="undo_check"),
+    path(
+        "patients/<int:patient_id>/findings/<int:finding_id>/acknowledge/",
+        physio.acknowledge_finding,
+        name="acknowledge",
+    ),
+    path("patients/<int:patient_id>/export.pdf", physio.export_pdf, name="export_pdf"),
+    path("patients/<int:patient_id>/export.csv", physio.export_csv, name="export_csv"),
+    path("patients/<int:patient_id>/export.json", physio.export_fhir, name="export_fhir"),
+]

@@ -45,11 +45,18 @@ def get_or_create_profile(user: User) -> Profile:
 def update_profile(*, user: User, values: dict[str, Any]) -> Evaluation:
     with transaction.atomic():
         profile = get_or_create_profile(user)
+        schedule_before = (profile.reminder_time, profile.time_zone, profile.next_reminder_at)
         for field, value in values.items():
             setattr(profile, field, value)
         if profile.onboarded_at is None:
             profile.onboarded_at = timezone.now()
-        profile.next_reminder_at = next_reminder_at(profile, after=timezone.now())
+        # Recompute only when the schedule changed: saving the same answers just after a
+        # reminder fell due must not skip it.
+        if (
+            schedule_before[:2] != (profile.reminder_time, profile.time_zone)
+            or not (schedule_before[2])
+        ):
+            profile.next_reminder_at = next_reminder_at(profile, after=timezone.now())
         profile.save()
         return recheck(user)
 

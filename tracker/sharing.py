@@ -1,12 +1,62 @@
-"""Sharing a diary with a physiotherapist: who may see it and who gets urgent alerts."""
+"""Sharing a diary with a physiotherapist: who may see it, how a share starts and ends.
+
+A share starts in one of two ways, both led by the patient: an invitation to the email of
+an approved physiotherapist's account, which the physiotherapist accepts; or a one-time
+code the patient hands over, which the physiotherapist enters. Either way the patient has
+first agreed to the same terms (`ShareTerms`). Revoking, or the end date passing, ends it
+on the next request: every read goes through `live_shares()`.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+import datetime as dt
+import secrets
+from dataclasses import dataclass
 
-from accounts.models import User
-from tracker.models import Share
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from accounts.audit import failures_since, record
+from accounts.models import AuditAction, Role, User
+from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
+
+# 8 characters from 31 that cannot be misread (no 0/O, 1/I/L): about 40 bits. With at most
+# 5 wrong tries an hour per physiotherapist, guessing a live code is out of reach.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+CODE_LIFETIME = dt.timedelta(days=7)
+MAX_WRONG_CODES = 5
+LOCKOUT = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Terms:
+    include_notes: bool = False
+    send_alerts: bool = True
+    ends_on: dt.date | None = None
+
+
+class NoSuchPhysiotherapist(Exception):
+    """No approved physiotherapist has an account with that email."""
+
+
+class InvitationEnded(Exception):
+    """The invitation was answered or cancelled, or the end date it offered has passed."""
+
+
+class CodeRefused(Exception):
+    """The code is wrong, used, cancelled or expired (the physiotherapist is not told which)."""
+
+
+class CodeAttemptsLocked(CodeRefused):
+    """Too many wrong codes lately: every code is refused until `until`."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(f"Too many wrong codes; try again after {until:%H:%M} UTC.")
+        self.until = until
 
 
 def live_shares() -> QuerySet[Share]:
@@ -14,6 +64,11 @@ def live_shares() -> QuerySet[Share]:
     return Share.objects.filter(revoked_at__isnull=True).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
+
+
+def shares_with(physiotherapist: User) -> QuerySet[Share]:
+    """The live shares a physiotherapist may read: the only door to a patient's diary."""
+    return live_shares().filter(physiotherapist=physiotherapist)
 
 
 def physiotherapists_receiving_alerts(patient: User) -> list[User]:
@@ -24,3 +79,190 @@ def physiotherapists_receiving_alerts(patient: User) -> list[User]:
         physiotherapist__is_active=True,
     )
     return [share.physiotherapist for share in shares.select_related("physiotherapist")]
+
+
+def approved_physiotherapists() -> QuerySet[User]:
+    return User.objects.filter(role=Role.PHYSIOTHERAPIST, approved_at__isnull=False, is_active=True)
+
+
+# --- Starting a share ------------------------------------------------------------------------
+
+
+def invite(*, patient: User, email: str, terms: Terms) -> ShareInvitation:
+    """Invite the approved physiotherapist whose account has this email. A pending
+    invitation to the same person is replaced by this one (the latest terms win)."""
+    physiotherapist = approved_physiotherapists().filter(email__iexact=email.strip()).first()
+    if physiotherapist is None:
+        raise NoSuchPhysiotherapist
+    with transaction.atomic():
+        ShareInvitation.objects.filter(
+            patient=patient, physiotherapist=physiotherapist, state=InvitationState.PENDING
+        ).update(state=InvitationState.CANCELLED, answered_at=timezone.now())
+        return ShareInvitation.objects.create(
+            patient=patient, physiotherapist=physiotherapist, **_terms_fields(terms)
+        )
+
+
+def accept_invitation(*, invitation: ShareInvitation, physiotherapist: User) -> Share:
+    """Start the share the invitation offers. Refused when the chosen end date has passed."""
+    today = timezone.now().date()
+    if invitation.has_ended(today):
+        raise InvitationEnded
+    with transaction.atomic():
+        claimed = ShareInvitation.objects.filter(
+            pk=invitation.pk, physiotherapist=physiotherapist, state=InvitationState.PENDING
+        ).update(state=InvitationState.ACCEPTED, answered_at=timezone.now())
+        if claimed != 1:
+            raise InvitationEnded
+        share = _start_share(invitation.patient, physiotherapist, invitation)
+        ShareInvitation.objects.filter(pk=invitation.pk).update(share=share)
+    return share
+
+
+def decline_invitation(*, invitation: ShareInvitation) -> None:
+    ShareInvitation.objects.filter(pk=invitation.pk, state=InvitationState.PENDING).update(
+        state=InvitationState.DECLINED, answered_at=timezone.now()
+    )
+
+
+def cancel_invitation(*, invitation: ShareInvitation) -> None:
+    ShareInvitation.objects.filter(pk=invitation.pk, state=InvitationState.PENDING).update(
+        state=InvitationState.CANCELLED, answered_at=timezone.now()
+    )
+
+
+def pending_invitations_for(physiotherapist: User) -> QuerySet[ShareInvitation]:
+    today = timezone.now().date()
+    return (
+        ShareInvitation.objects.filter(
+            physiotherapist=physiotherapist, state=InvitationState.PENDING
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("patient")
+        .order_by("created_at")
+    )
+
+
+def create_share_code(*, patient: User, terms: Terms) -> tuple[ShareCode, str]:
+    """Make a one-time code; returns it with the only copy of the code in clear."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    now = timezone.now()
+    share_code = ShareCode.objects.create(
+        patient=patient,
+        code_hash=hash_code(code),
+        created_at=now,
+        expires_at=now + CODE_LIFETIME,
+        **_terms_fields(terms),
+    )
+    return share_code, code
+
+
+def show_code(code: str) -> str:
+    """ABCD-EFGH: easier to read aloud and to type."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_code(typed: str) -> str:
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    """Keyed with SECRET_KEY: a copy of the database alone cannot be searched for codes."""
+    return salted_hmac("upright.share-code", normalise_code(code), algorithm="sha256").hexdigest()
+
+
+def redeem_share_code(
+    *, physiotherapist: User, typed: str, request: HttpRequest | None = None
+) -> Share:
+    """Start a share from a code. Each wrong code is written to the audit log, which is
+    also the counter: after `MAX_WRONG_CODES` within an hour, every attempt is refused
+    for an hour (in the database, so every web process sees the same count)."""
+    locked_until = code_attempts_locked_until(physiotherapist)
+    if locked_until is not None:
+        raise CodeAttemptsLocked(locked_until)
+    now = timezone.now()
+    with transaction.atomic():
+        share_code = ShareCode.objects.filter(code_hash=hash_code(typed)).first()
+        # A conditional UPDATE claims the code: of two physiotherapists racing, one wins.
+        if (
+            share_code is not None
+            and not share_code.has_ended(now.date())
+            and ShareCode.objects.filter(
+                pk=share_code.pk, used_at=None, cancelled_at=None, expires_at__gt=now
+            ).update(used_at=now, used_by=physiotherapist)
+            == 1
+        ):
+            share = _start_share(share_code.patient, physiotherapist, share_code)
+            ShareCode.objects.filter(pk=share_code.pk).update(share=share)
+            record(request, AuditAction.SHARE_CODE_USED, share.patient, actor=physiotherapist)
+            return share
+    record(request, AuditAction.SHARE_CODE_FAILED, actor=physiotherapist)
+    locked_until = code_attempts_locked_until(physiotherapist)
+    if locked_until is not None:
+        record(request, AuditAction.LOCKOUT, detail="share codes", actor=physiotherapist)
+        raise CodeAttemptsLocked(locked_until)
+    raise CodeRefused
+
+
+def code_attempts_locked_until(physiotherapist: User) -> dt.datetime | None:
+    """The end of the lockout when the last `MAX_WRONG_CODES` wrong codes all fell within
+    an hour of each other and the hour since the last one has not passed."""
+    now = timezone.now()
+    failures = failures_since(physiotherapist, AuditAction.SHARE_CODE_FAILED, now - 2 * LOCKOUT)
+    recent = failures[:MAX_WRONG_CODES]
+    if len(recent) < MAX_WRONG_CODES or recent[0] - recent[-1] > LOCKOUT:
+        return None
+    until = recent[0] + LOCKOUT
+    return until if until > now else None
+
+
+def cancel_share_code(*, share_code: ShareCode) -> None:
+    ShareCode.objects.filter(pk=share_code.pk, used_at=None, cancelled_at=None).update(
+        cancelled_at=timezone.now()
+    )
+
+
+def usable_codes_of(patient: User) -> QuerySet[ShareCode]:
+    return ShareCode.objects.filter(
+        patient=patient, used_at=None, cancelled_at=None, expires_at__gt=timezone.now()
+    )
+
+
+def _start_share(patient: User, physiotherapist: User, terms: ShareInvitation | ShareCode) -> Share:
+    """The new terms replace any earlier share between the two (live or past its end)."""
+    Share.objects.filter(
+        patient=patient, physiotherapist=physiotherapist, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    return Share.objects.create(
+        patient=patient,
+        physiotherapist=physiotherapist,
+        include_notes=terms.include_notes,
+        send_alerts=terms.send_alerts,
+        ends_on=terms.ends_on,
+    )
+
+
+def _terms_fields(terms: Terms) -> dict[str, object]:
+    return {
+        "include_notes": terms.include_notes,
+        "send_alerts": terms.send_alerts,
+        "ends_on": terms.ends_on,
+    }
+
+
+# --- Ending a share --------------------------------------------------------------------------
+
+
+def revoke(*, share: Share) -> None:
+    """Effective on the physiotherapist's next request: every read checks `live_shares()`."""
+    Share.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def shares_of(patient: User) -> QuerySet[Share]:
+    return live_shares().filter(patient=patient).select_related("physiotherapist")
+
+
+def pending_invitations_of(patient: User) -> QuerySet[ShareInvitation]:
+    return ShareInvitation.objects.filter(
+        patient=patient, state=InvitationState.PENDING
+    ).select_related("physiotherapist")

@@ -121,6 +121,9 @@ class EscalationOutbox(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["finding", "step"], name="one_outbox_row_per_step"),
+            models.CheckConstraint(
+                condition=Q(step__in=OutboxStep.values), name="outbox_step_known"
+            ),
         ]
 
     def __str__(self) -> str:

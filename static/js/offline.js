@@ -84,7 +84,7 @@
           return forget(entry.uuid).then(function () { showProblem(entry, data); });
         }
         // Logged out or server trouble: keep it and try again later.
-        if (response.status === 401) { status(data.message || "Log in again to send the entry kept on this phone.", "error"); }
+        if (response.status === 401 || response.status === 429) { status(data.message || "Log in again to send the entry kept on this phone.", "error"); }
         return undefined;
       });
     });

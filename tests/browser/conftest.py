@@ -81,3 +81,16 @@ class Shots:
 @pytest.fixture
 def shots(request) -> Shots:
     return Shots(request.node.name)
+
+
+def log_in_with_code(page, email: str, password: str, user) -> None:
+    """Sign in through the real forms, giving the code the person's authenticator app
+    would show (the person needs two-step sign-in on: `tests.conftest.enable_second_factor`)."""
+    from tests.conftest import code_now
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code from your app, or a recovery code").fill(code_now(user))
+    page.get_by_role("button", name="Sign in").click()

@@ -17,9 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
-                "/how-triage-works/", "/self-care/", "/offline/"]  # fmt: skip
+                "/how-triage-works/", "/self-care/", "/offline/", "/privacy/"]  # fmt: skip
 PATIENT_PAGES = ["/today/", "/history/", "/history/?days=90", "/flags/", "/my-data/",
-                 "/onboarding/", "/accounts/password/change/"]  # fmt: skip
+                 "/onboarding/", "/accounts/password/change/", "/accounts/",
+                 "/accounts/two-step/"]  # fmt: skip
 
 
 def violations(page: Page) -> list[str]:

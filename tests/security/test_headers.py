@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,3 +26,22 @@ def test_scripts_carry_the_nonce_and_htmx_needs_no_eval(client) -> None:
     assert "<script>" not in page  # no inline script
     assert " style=" not in page and "hx-on" not in page
     assert "nonce-" in policy
+
+
+@pytest.mark.parametrize(
+    "name", ["accounts:account", "accounts:two_factor_setup", "tracker:history", "privacy"]
+)
+def test_signed_in_pages_carry_the_same_policy(alice_client, name) -> None:
+    response = alice_client.get(reverse(name))
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-" not in policy
+    assert "img-src 'self' data:" in policy  # the QR code is a data: image made here
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client, alice) -> None:
+    response = client.post(
+        reverse("accounts:login"), {"username": alice.email, "password": PASSWORD}
+    )
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"

@@ -19,17 +19,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role, User
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import PASSWORD, enable_second_factor, make_patient
 from tracker.models import Entry, Share
 from triage.services import recheck
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "patient", "other_patient", "unapproved_physio", "physio")
+ROLES = ("anonymous", "patient", "other_patient", "unapproved_physio", "physio",
+         "revoked_physio")  # fmt: skip
 SKIPPED_PREFIXES = ("admin/", "static/")
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+# Bookkeeping, not anyone's data: the audit log, sessions, sign-in attempts, rate counters.
 NOT_SNAPSHOTTED = {"auditevent", "session", "logentry", "accessattempt", "accesslog",
-                   "accessfailurelog"}  # fmt: skip
+                   "accessfailurelog", "accessattemptexpiration", "ratelimit"}  # fmt: skip
 BOB_SECRET = "BOB-SECRET-NOTE"
 ALICE_SECRET = "ALICE-PRIVATE-NOTE"
 
@@ -91,9 +93,18 @@ def world(db: None) -> dict:
         registration_number="PH1",
         approved_at=timezone.now(),
     )
+    enable_second_factor(physio)
     waiting = User.objects.create_user(
         "waiting@example.com", PASSWORD, role=Role.PHYSIOTHERAPIST, registration_number="PH2"
     )
+    revoked = User.objects.create_user(
+        "revoked@example.com",
+        PASSWORD,
+        role=Role.PHYSIOTHERAPIST,
+        registration_number="PH3",
+        approved_at=timezone.now(),
+    )
+    enable_second_factor(revoked)
     today = alice.profile.local_today()
     for person, secret in ((alice, ALICE_SECRET), (bob, BOB_SECRET)):
         Entry.objects.create(
@@ -107,12 +118,17 @@ def world(db: None) -> dict:
         )
         recheck(person)
     Share.objects.create(patient=alice, physiotherapist=physio, include_notes=False)
+    # Alice shared her notes with this one, then stopped: they must see nothing now.
+    Share.objects.create(
+        patient=alice, physiotherapist=revoked, include_notes=True, revoked_at=timezone.now()
+    )
     ids = sorted({pk for model in apps.get_models() if model._meta.app_label in
                   ("tracker", "triage", "notify", "accounts")
                   for pk in model.objects.values_list("pk", flat=True)[:20]
                   if isinstance(pk, int)} | {987654})  # fmt: skip
     return {"patient": alice, "other_patient": bob, "physio": physio,
-            "unapproved_physio": waiting, "anonymous": None, "ids": ids[:25],
+            "unapproved_physio": waiting, "revoked_physio": revoked, "anonymous": None,
+            "ids": ids[:25],
             "today": today.isoformat()}  # fmt: skip
 
 
@@ -182,7 +198,7 @@ def post_targets(world: dict, role: str) -> list[tuple[str, tuple[str, ...]]]:
     return sorted(targets)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "patient", "physio"])
+@pytest.mark.parametrize("role", ["anonymous", "patient", "physio", "revoked_physio"])
 def test_every_form_survives_hostile_values_and_rejection_changes_nothing(
     world: dict, role: str
 ) -> None:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts import ratelimit
 from accounts.decorators import patient_required
 from tracker.entry_forms import EntryForm
 from tracker.models import Entry
@@ -48,6 +49,11 @@ def _entry_page(
     panel = None
     if request.method == "POST":
         form = EntryForm(request.POST, today=today)
+        try:
+            ratelimit.take(ratelimit.ENTRY_SAVES, request.user.pk)
+        except ratelimit.RateLimited as limited:
+            return _render(request, form, entry, form_url, None, None, status=429,
+                           refused=f"Not saved. {limited.message}")  # fmt: skip
         if form.is_valid():
             try:
                 saved = save_entry(user=request.user, values=form.entry_values(), editing=entry)
@@ -82,12 +88,16 @@ def _render(
     panel: dict | None,
     conflict_url: str | None,
     status: int = 200,
+    refused: str = "",
 ) -> HttpResponse:
     context = {"form": form, "entry": entry, "form_url": form_url, "panel": panel,
-               "conflict_url": conflict_url}  # fmt: skip
+               "conflict_url": conflict_url, "refused": refused}  # fmt: skip
     template = "tracker/entry.html#entry-area" if request.htmx else "tracker/entry.html"
-    # htmx swaps only 2xx answers by default; a form with errors is still a page to show.
-    return render(request, template, context, status=200 if request.htmx else status)
+    # htmx swaps only 2xx (and, by base.html's config, 429) answers; a form with errors is
+    # still a page to show.
+    if request.htmx and status != 429:
+        status = 200
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -1,15 +1,27 @@
+"""The history page: a chart of the period, the week's count, the streak, and the days."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import patient_required
-from tracker.models import Entry
+from tracker.history_queries import PERIODS, history_for, period_from
 
 
 @login_required
 @patient_required
+@require_GET
+@vary_on_headers("HX-Request")
 def history(request: HttpRequest) -> HttpResponse:
-    entries = Entry.objects.filter(user=request.user).order_by("-date")[:90]
-    return render(request, "tracker/history.html", {"entries": entries})
+    days = period_from(request.GET.get("days"))
+    page = history_for(request.user, today=request.user.profile.local_today(), days=days)
+    # A period link swaps only its section; going back in the browser needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "tracker/history.html#period"
+    else:
+        template = "tracker/history.html"
+    return render(request, template, {"history": page, "periods": PERIODS})

@@ -1,3 +1,5 @@
+"""Pages open to everyone, signed in or not."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

@@ -6,6 +6,9 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts import ratelimit
+from accounts.audit import record
+from accounts.models import AuditAction
 from tracker.entry_forms import EntryForm
 from tracker.services import DayAlreadyLogged, get_or_create_profile, save_entry
 
@@ -18,9 +21,16 @@ def sync_entry(request: HttpRequest) -> JsonResponse:
         message = "Log in again to send the entry kept on this phone."
         return JsonResponse({"status": "login", "message": message}, status=401)
     if not user.is_patient:
+        record(request, AuditAction.AUTHORIZATION_FAILED, detail=f"POST {request.path}")
         return JsonResponse(
             {"status": "invalid", "message": "Only patients keep a diary."}, status=404
         )
+    try:
+        ratelimit.take(ratelimit.ENTRY_SAVES, user.pk)
+    except ratelimit.RateLimited as limited:
+        # Kept on the phone, and sent again later.
+        message = f"The entry kept on this phone was not sent yet. {limited.message}"
+        return JsonResponse({"status": "rate_limited", "message": message}, status=429)
     form = EntryForm(request.POST, today=get_or_create_profile(user).local_today())
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}

@@ -1,0 +1,150 @@
+"""The notification preferences form: channels per kind, quiet hours, and the reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+
+from notify.models import Channel, Kind, NotificationPreference
+from notify.preferences import ALWAYS
+from tracker.models import Profile
+from tracker.timezones import is_known_time_zone
+
+MAX_PAUSE_DAYS = 30
+
+
+class ChannelCheckboxes(forms.CheckboxSelectMultiple):
+    """One checkbox per channel; the channels a kind always uses show ticked and disabled."""
+
+    def __init__(self, *, always: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.always = frozenset(always)
+
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: Any,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        always = value in self.always
+        option = super().create_option(
+            name, value, label, selected or always, index, subindex, attrs
+        )
+        if always:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def channel_field(kind: str, label: str, help_text: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=Channel.choices,
+        required=False,
+        help_text=help_text,
+        widget=ChannelCheckboxes(always=ALWAYS.get(kind, ())),
+    )
+
+
+class PreferencesForm(forms.Form):
+    reminder_channels = channel_field(
+        Kind.REMINDER, "Daily reminder", "Where your reminder to fill in the diary arrives."
+    )
+    escalation_channels = channel_field(
+        Kind.ESCALATION,
+        "Urgent flags",
+        "Always in the app and by email, even in quiet hours. Tick push to get them on "
+        "your phone's lock screen too.",
+    )
+    summary_channels = channel_field(
+        Kind.SUMMARY, "Weekly summary", "Where your summary of the week arrives."
+    )
+    quiet_hours_start = forms.TimeField(
+        label="Quiet hours start",
+        required=False,
+        help_text="No reminder or summary pushes to your phone between these times. "
+        "They still wait for you in the app.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 22:00, or leave it empty."},
+    )
+    quiet_hours_end = forms.TimeField(
+        label="Quiet hours end",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 07:00, or leave it empty."},
+    )
+    reminder_time = forms.TimeField(
+        label="Daily reminder time",
+        required=False,
+        help_text="Leave empty if you do not want a daily reminder.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 20:00, or leave it empty."},
+    )
+    pause_days = forms.IntegerField(
+        label="Pause reminders for how many days?",
+        min_value=0,
+        max_value=MAX_PAUSE_DAYS,
+        initial=0,
+        help_text=f"Today counts as the first day. 0 means no pause; at most {MAX_PAUSE_DAYS}.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
+            "min_value": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
+            "max_value": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
+            "required": "Enter 0 for no pause.",
+        },
+    )
+    time_zone = forms.CharField(
+        label="Your time zone",
+        max_length=64,
+        help_text="For example Europe/London. Your diary days and reminders follow it.",
+        widget=forms.TextInput(
+            attrs={"data-browser-timezone": "replace-utc", "autocomplete": "off"}
+        ),
+    )
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if not is_known_time_zone(name):
+            raise forms.ValidationError(
+                "We do not know this time zone. Use a name like Europe/London or America/New_York."
+            )
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Disabled checkboxes are not posted: the channels a kind always uses are added back.
+        always = ALWAYS[Kind.ESCALATION]
+        cleaned["escalation_channels"] = [*always, *cleaned.get("escalation_channels", [])]
+        for field in ("reminder_channels", "escalation_channels", "summary_channels"):
+            chosen = set(cleaned.get(field) or [])
+            cleaned[field] = [value for value in Channel.values if value in chosen]
+        start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
+        if (start is None) != (end is None) and not self.has_error("quiet_hours_start"):
+            self.add_error("quiet_hours_end", "Give both a start and an end, or neither.")
+        elif start is not None and start == end:
+            self.add_error("quiet_hours_end", "The end must differ from the start.")
+        return cleaned
+
+
+def initial_for(
+    preference: NotificationPreference, profile: Profile, today: dt.date
+) -> dict[str, Any]:
+    paused_until = profile.reminders_paused_until
+    pause_days = 0 if paused_until is None else (paused_until - today).days + 1
+    return {
+        "reminder_channels": preference.reminder_channels,
+        "escalation_channels": preference.escalation_channels,
+        "summary_channels": preference.summary_channels,
+        "quiet_hours_start": preference.quiet_hours_start,
+        "quiet_hours_end": preference.quiet_hours_end,
+        "reminder_time": profile.reminder_time,
+        "pause_days": min(max(pause_days, 0), MAX_PAUSE_DAYS),
+        "time_zone": profile.time_zone,
+    }

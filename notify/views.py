@@ -1,0 +1,106 @@
+"""The notifications list, the preferences page, and the push subscription endpoints."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import patient_required
+from notify.forms import PreferencesForm, initial_for
+from notify.models import Message, PushSubscription
+from notify.preferences import preferences_for, save_preferences
+from notify.service import mark_all_read, mark_read
+from notify.subscriptions import InvalidSubscription, parse_subscription, subscribe, unsubscribe
+from tracker.services import get_or_create_profile
+
+PAGE_SIZE = 30
+MAX_JSON_BYTES = 4096
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """Newest first. What this page shows is marked read: the header count drops at once."""
+    page = Paginator(Message.objects.filter(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    new_ids = {message.pk for message in page if message.read_at is None}
+    mark_read(user=request.user, message_ids=new_ids)
+    template = "notify/list.html#notifications" if request.htmx else "notify/list.html"
+    return render(request, template, {"page": page, "new_ids": new_ids})
+
+
+@login_required
+@require_POST
+def mark_all_as_read(request: HttpRequest) -> HttpResponse:
+    mark_all_read(user=request.user)
+    return redirect("notify:list")
+
+
+@login_required
+@patient_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    profile = get_or_create_profile(request.user)
+    initial = initial_for(preferences_for(request.user), profile, profile.local_today())
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        save_preferences(user=request.user, values=form.cleaned_data)
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notify:preferences")
+    context = {
+        "form": form,
+        "profile": profile,
+        "devices": PushSubscription.objects.filter(user=request.user).count(),
+        "push_available": bool(settings.VAPID_PUBLIC_KEY),
+    }
+    return render(request, "notify/preferences.html", context)
+
+
+@require_GET
+def vapid_public_key(request: HttpRequest) -> JsonResponse:
+    if not settings.VAPID_PUBLIC_KEY:
+        return JsonResponse({"error": "Push notifications are not set up here."}, status=404)
+    return JsonResponse({"public_key": settings.VAPID_PUBLIC_KEY})
+
+
+@require_POST
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Log in first."}, status=401)
+    try:
+        subscription = parse_subscription(json_body(request))
+    except InvalidSubscription as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    created = subscribe(user=request.user, subscription=subscription)
+    return JsonResponse({"subscribed": True}, status=201 if created else 200)
+
+
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> JsonResponse:
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Log in first."}, status=401)
+    try:
+        payload = json_body(request)
+        if not isinstance(payload, dict):
+            raise InvalidSubscription("Send a JSON object with the endpoint.")
+        removed = unsubscribe(user=request.user, endpoint=payload.get("endpoint"))
+    except InvalidSubscription as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"removed": removed})
+
+
+def json_body(request: HttpRequest) -> object:
+    if len(request.body) > MAX_JSON_BYTES:
+        raise InvalidSubscription(f"The request is larger than {MAX_JSON_BYTES} bytes.")
+    try:
+        return json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidSubscription("The request is not valid JSON.") from error

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from notify.models import PushSubscription
+from notify.vapid_dev import generate_keys
+from tests.notify.push_stub import browser_keys
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """The shared people have passwords; hashing them properly is most of a test's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def vapid(settings) -> dict[str, str]:
+    keys = generate_keys()
+    settings.VAPID_PUBLIC_KEY = keys["public_key"]
+    settings.VAPID_PRIVATE_KEY = keys["private_key"]
+    return keys
+
+
+def subscribe_device(user: User, endpoint: str) -> PushSubscription:
+    keys = browser_keys()
+    return PushSubscription.objects.create(
+        user=user,
+        endpoint=endpoint,
+        p256dh=keys["p256dh"],
+        auth=keys["auth"],
+        created_at=timezone.now(),
+    )

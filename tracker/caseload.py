@@ -1,0 +1,162 @@
+"""A physiotherapist's caseload: the patients who share with them, most worrying first.
+
+The query shape is decided here, once: every number on a row is a correlated subquery
+computed by the database, so a page costs the same few queries for 5 patients or 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from tracker.models import Entry
+from tracker.sharing import shares_with
+from triage.models import Finding, FindingState, Level
+from triage.rules import RULES_BY_CODE
+
+PAGE_SIZE = 25
+# "Not logged for 3 days or more": no entry today nor on the two days before.
+QUIET_DAYS = 3
+
+
+@dataclass(frozen=True)
+class OpenFlag:
+    code: str
+    level: str
+    title: str
+
+
+@dataclass
+class CaseloadRow:
+    patient: User
+    flags: list[OpenFlag] = field(default_factory=list)
+
+    @property
+    def urgent_flags(self) -> list[OpenFlag]:
+        return [flag for flag in self.flags if flag.level == Level.URGENT]
+
+    @property
+    def soon_flags(self) -> list[OpenFlag]:
+        return [flag for flag in self.flags if flag.level == Level.SOON]
+
+    @property
+    def trend_words(self) -> str:
+        """The change in 7-day mean pain, in an arrow and words (never colour alone)."""
+        change = getattr(self.patient, "trend_7", None)
+        if change is None:
+            return "no comparison yet"
+        if round(change, 1) == 0:
+            return "\u2192 about the same"
+        arrow, words = ("\u2191", "higher") if change > 0 else ("\u2193", "lower")
+        return f"{arrow} {abs(change):.1f} {words} than the week before"
+
+
+def caseload(
+    physiotherapist: User,
+    today: dt.date,
+    *,
+    open_flags_only: bool = False,
+    not_logged_recently: bool = False,
+) -> QuerySet[User]:
+    """Patients with a live share, annotated and sorted: open urgent flags, then open soon
+    flags, then the steepest rise in 7-day mean pain (patients without a trend last).
+
+    The 7-day windows end on `today` (the server's date, UTC): one clock for every row, so
+    the page compares like with like across patients in different time zones.
+    """
+    last_7 = (today - dt.timedelta(days=6), today)
+    previous_7 = (today - dt.timedelta(days=13), today - dt.timedelta(days=7))
+    patients = (
+        User.objects.filter(Exists(shares_with(physiotherapist).filter(patient=OuterRef("pk"))))
+        .only("id", "email", "display_name")
+        .annotate(
+            share_ends_on=Subquery(
+                shares_with(physiotherapist)
+                .filter(patient=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("ends_on")[:1]
+            ),
+            open_urgent=_open_findings(Level.URGENT),
+            open_soon=_open_findings(Level.SOON),
+            last_entry=Subquery(
+                Entry.objects.filter(user=OuterRef("pk")).order_by("-date").values("date")[:1]
+            ),
+            mean_pain_7=_mean_pain(*last_7),
+            mean_pain_previous_7=_mean_pain(*previous_7),
+            days_logged_7=_entry_count(*last_7),
+            night_pain_nights_7=_entry_count(*last_7, night_pain__gt=0),
+        )
+        .annotate(trend_7=F("mean_pain_7") - F("mean_pain_previous_7"))
+    )
+    if open_flags_only:
+        patients = patients.filter(Q(open_urgent__gt=0) | Q(open_soon__gt=0))
+    if not_logged_recently:
+        quiet_since = today - dt.timedelta(days=QUIET_DAYS - 1)
+        patients = patients.filter(Q(last_entry__isnull=True) | Q(last_entry__lt=quiet_since))
+    return patients.order_by(
+        F("open_urgent").desc(),
+        F("open_soon").desc(),
+        F("trend_7").desc(nulls_last=True),
+        "display_name",
+        "email",
+    )
+
+
+def rows_for(patients: Iterable[User]) -> list[CaseloadRow]:
+    """The page's rows, with their open flags fetched in one query for the whole page."""
+    rows = [CaseloadRow(patient) for patient in patients]
+    flags: dict[int, list[OpenFlag]] = defaultdict(list)
+    findings = (
+        Finding.objects.filter(user__in=[row.patient for row in rows], state=FindingState.OPEN)
+        .order_by("level", "code")
+        .values_list("user_id", "code", "level")
+    )
+    for user_id, code, level in findings:
+        rule = RULES_BY_CODE.get(code)
+        flags[user_id].append(OpenFlag(code, level, rule.title if rule else code))
+    for row in rows:
+        row.flags = sorted(flags[row.patient.pk], key=lambda flag: flag.level != Level.URGENT)
+    return rows
+
+
+def _open_findings(level: Level) -> Coalesce:
+    found = Finding.objects.filter(user=OuterRef("pk"), state=FindingState.OPEN, level=level)
+    return _count(found)
+
+
+def _entry_count(start: dt.date, end: dt.date, **conditions: object) -> Coalesce:
+    return _count(Entry.objects.filter(user=OuterRef("pk"), date__range=(start, end), **conditions))
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().values("user").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _mean_pain(start: dt.date, end: dt.date) -> Subquery:
+    means = (
+        Entry.objects.filter(user=OuterRef("pk"), date__range=(start, end))
+        .order_by()
+        .values("user")
+        .annotate(mean=Avg("pain"))
+        .values("mean")
+    )
+    return Subquery(means, output_field=FloatField())

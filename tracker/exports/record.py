@@ -1,0 +1,149 @@
+"""One patient's diary over a period, as their physiotherapist may see it.
+
+The query shape of the review page and of every export is decided here: the period's
+entries, the findings worth showing, the stored weekly summaries (the same numbers the
+patient's own summary shows) and the weekly PEG answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from accounts.models import User
+from tracker.models import Entry, PegResponse, Share, WeeklySummary
+from tracker.summaries import WeekNumbers
+from tracker.vocabulary import Symptom
+from triage.models import Finding, FindingState, Level, ProfileFlagClearance
+from triage.rules import RULES_BY_CODE, Kind, Rule
+
+PERIODS = (7, 30, 90, 365)
+DEFAULT_PERIOD = 30
+# A week that started up to 6 days before the period still overlaps it.
+WEEK_BEFORE = dt.timedelta(days=6)
+PROFILE_CODES = frozenset(code for code, rule in RULES_BY_CODE.items() if rule.kind == Kind.PROFILE)
+
+
+@dataclass(frozen=True)
+class ShownFinding:
+    finding: Finding
+    rule: Rule | None
+
+    @property
+    def title(self) -> str:
+        return self.rule.title if self.rule else self.finding.code
+
+    @property
+    def is_profile_flag(self) -> bool:
+        return self.finding.code in PROFILE_CODES
+
+    @property
+    def is_open(self) -> bool:
+        return self.finding.state == FindingState.OPEN
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    entry: Entry
+    symptoms: str  # in words, "None" when none was reported
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    share: Share
+    start: dt.date
+    end: dt.date
+    entries: tuple[Entry, ...]  # oldest first; notes blanked unless the patient shares them
+    open_findings: tuple[ShownFinding, ...]  # urgent first
+    past_findings: tuple[ShownFinding, ...]  # acknowledged during the period, newest first
+    clearances: tuple[ProfileFlagClearance, ...]
+    weeks: tuple[WeekNumbers, ...]  # stored weekly summaries, newest first
+    peg_responses: tuple[PegResponse, ...]
+
+    @property
+    def patient(self) -> User:
+        return self.share.patient
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def include_notes(self) -> bool:
+        return self.share.include_notes
+
+    @property
+    def rows_newest_first(self) -> list[EntryRow]:
+        return [EntryRow(entry, symptoms_in_words(entry)) for entry in reversed(self.entries)]
+
+
+def symptoms_in_words(entry: Entry) -> str:
+    labels = dict(Symptom.choices)
+    return "; ".join(labels.get(code, code) for code in entry.symptoms) or "None"
+
+
+def period_from(value: str | None) -> int:
+    """One of the periods offered, or the default."""
+    try:
+        days = int(value or "")
+    except ValueError:
+        return DEFAULT_PERIOD
+    return days if days in PERIODS else DEFAULT_PERIOD
+
+
+def patient_today(patient: User) -> dt.date:
+    profile = getattr(patient, "profile", None)
+    return profile.local_today() if profile is not None else dt.datetime.now(dt.UTC).date()
+
+
+def patient_record(share: Share, *, end: dt.date, days: int) -> PatientRecord:
+    patient = share.patient
+    start = end - dt.timedelta(days=days - 1)
+    entries = Entry.objects.filter(user=patient, date__range=(start, end)).order_by("date")
+    if not share.include_notes:
+        # Never loaded, so never shown or exported by mistake.
+        entries = entries.defer("notes")
+    entries_list = list(entries)
+    if not share.include_notes:
+        for entry in entries_list:
+            entry.notes = ""
+    period_start = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
+    findings = (
+        Finding.objects.filter(user=patient)
+        .filter(Q(state=FindingState.OPEN) | Q(acknowledged_at__gte=period_start))
+        .select_related("acknowledged_by")
+    )
+    open_findings, past_findings = [], []
+    for finding in findings:
+        shown = ShownFinding(finding, RULES_BY_CODE.get(finding.code))
+        (open_findings if shown.is_open else past_findings).append(shown)
+    open_findings.sort(key=lambda f: (f.finding.level != Level.URGENT, f.finding.code))
+    past_findings.sort(key=lambda f: f.finding.acknowledged_at or period_start, reverse=True)
+    return PatientRecord(
+        share=share,
+        start=start,
+        end=end,
+        entries=tuple(entries_list),
+        open_findings=tuple(open_findings),
+        past_findings=tuple(past_findings),
+        clearances=tuple(
+            ProfileFlagClearance.objects.filter(user=patient, undone_at__isnull=True)
+            .select_related("cleared_by")
+            .order_by("code")
+        ),
+        weeks=tuple(
+            WeekNumbers.from_json(numbers)
+            for numbers in WeeklySummary.objects.filter(
+                user=patient, days_logged__gt=0, week_start__range=(start - WEEK_BEFORE, end)
+            )
+            .order_by("-week_start")
+            .values_list("numbers", flat=True)
+        ),
+        peg_responses=tuple(
+            PegResponse.objects.filter(
+                user=patient, week_start__range=(start - WEEK_BEFORE, end)
+            ).order_by("week_start")
+        ),
+    )

@@ -1,0 +1,295 @@
+"""A person's data in and out of Upright: export, import, and deleting the account.
+
+The export is the `backpain-diary/1` document (`triage.diary`), so what a person downloads
+can be imported again, here or on another server. An import is all or nothing: every
+problem is reported at once and nothing is written until the whole document is acceptable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.audit import record
+from accounts.models import AuditAction, AuditEvent, User
+from notify.models import Kind, Message
+from tracker.models import Entry, Profile
+from tracker.services import ENTRY_FIELDS, get_or_create_profile
+from triage.diary import (
+    DiaryDocument,
+    DiaryFormatError,
+    EntryData,
+    FormatProblem,
+    ProfileData,
+    document_from,
+    parse_document,
+)
+from triage.engine import Evaluation
+from triage.models import Finding, FindingState, ProfileFlagClearance
+from triage.services import active_clearances, entry_data, profile_data, recheck
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_NOTES_LENGTH = Entry._meta.get_field("notes").max_length or 2000
+PROFILE_ANSWERS = ("birth_year", "pain_started", "history", "onset", "location")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    entries_added: int
+    profile_answers_updated: tuple[str, ...]
+    evaluation: Evaluation
+
+
+class ImportRefused(Exception):
+    """Nothing was imported. `message` says why; `problems` lists each one by field and date."""
+
+    def __init__(self, message: str, problems: Sequence[FormatProblem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = tuple(problems)
+
+
+class ImportTooLarge(ImportRefused):
+    def __init__(self) -> None:
+        megabytes = MAX_IMPORT_BYTES // (1024 * 1024)
+        super().__init__(
+            f"This file is larger than {megabytes} MB, the most Upright can import at once. "
+            "An Upright download is much smaller than that: please check it is the right file."
+        )
+
+
+def export_document(user: User) -> dict[str, Any]:
+    """The person's whole profile and diary, dated with their own local today."""
+    profile = Profile.objects.filter(user=user).first()
+    today = profile.local_today() if profile else timezone.now().date()
+    entries = [entry_data(entry) for entry in Entry.objects.filter(user=user).order_by("date")]
+    return document_from(profile_data(profile, active_clearances(user)), entries, today=today)
+
+
+def entries_csv(user: User) -> str:
+    """One row per entry, with the diary format's field names; lists are joined with ";"."""
+    entries = [entry_data(entry) for entry in Entry.objects.filter(user=user).order_by("date")]
+    # The entries of the canonical document: the same values, in the same order, as the JSON.
+    rows = document_from(ProfileData(), entries)["entries"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ENTRY_FIELDS)
+    for row in rows:
+        writer.writerow([_csv_cell(row[field]) for field in ENTRY_FIELDS])
+    return buffer.getvalue()
+
+
+def import_document(*, user: User, raw_bytes: bytes) -> ImportResult:
+    """Add a `backpain-diary/1` document to the person's diary, or raise ImportRefused.
+
+    The profile answers the document holds replace the person's; answers it leaves out are
+    kept. Codes in `cleared` are marked checked by the person. No imported day may already
+    be in the diary. Triage is re-checked once, in the same transaction.
+    """
+    if len(raw_bytes) > MAX_IMPORT_BYTES:
+        raise ImportTooLarge
+    data = _decoded(raw_bytes)
+    profile = get_or_create_profile(user)
+    today = profile.local_today()
+    try:
+        document = parse_document(data, default_today=today)
+    except DiaryFormatError as error:
+        raise ImportRefused(
+            "Nothing was imported: the file has some problems.", error.errors
+        ) from error
+    except RecursionError as error:
+        raise _too_deeply_nested() from error
+    answers = _profile_answers_given(data)
+    try:
+        with transaction.atomic():
+            problems = _out_of_bounds(document, today) + _days_logged(user, document)
+            if problems:
+                raise ImportRefused("Nothing was imported: some answers need a look.", problems)
+            _update_profile(profile, document.profile, answers)
+            _clear_profile_flags(user, document.profile.cleared)
+            Entry.objects.bulk_create(
+                [_new_entry(user, entry) for entry in document.entries], batch_size=500
+            )
+            evaluation = recheck(user)
+    except IntegrityError as error:
+        # Another request logged one of these days while the import ran.
+        raise ImportRefused(
+            "Nothing was imported: one of these days was logged at the same moment. "
+            "Please try again."
+        ) from error
+    return ImportResult(
+        entries_added=len(document.entries),
+        profile_answers_updated=answers,
+        evaluation=evaluation,
+    )
+
+
+def delete_account(*, user: User, password: str) -> bool:
+    """Delete the person and, by cascade, everything held about them: profile, diary,
+    findings and their outbox, summaries, messages and their pending deliveries, push
+    subscriptions, shares, invitations, codes, and physiotherapists' notes about them.
+
+    Only with their current password: False, and nothing deleted, when it is wrong. The
+    audit log keeps what happened and when (with a row saying the account was deleted,
+    and by whose email), without details or network addresses.
+    """
+    if not user.check_password(password):
+        return False
+    with transaction.atomic():
+        # Written first: deleting the person blanks its links and keeps the email copy.
+        record(None, AuditAction.ACCOUNT_DELETED, subject=user, actor=user)
+        AuditEvent.objects.erase_personal_details(user)
+        _alerts_about(user).delete()
+        axes_reset(username=user.get_username())
+        user.delete()
+    return True
+
+
+def _alerts_about(patient: User) -> QuerySet[Message]:
+    """The alerts physiotherapists received about this patient's findings. They belong to
+    the physiotherapist, so nothing cascades to them; they are found by their key,
+    "physio_alert:<physiotherapist>:<finding>:<step>" (`triage.escalation`)."""
+    finding_ids = [
+        str(pk) for pk in Finding.objects.filter(user=patient).values_list("pk", flat=True)
+    ]
+    if not finding_ids:
+        return Message.objects.none()
+    return Message.objects.filter(
+        kind=Kind.PHYSIO_ALERT, key__regex=rf"^physio_alert:[0-9]+:({'|'.join(finding_ids)}):"
+    )
+
+
+def _decoded(raw_bytes: bytes) -> object:
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            "This file is not text that Upright can read (it should be UTF-8 JSON). "
+            "Please choose the .json file that Upright's download gave you."
+        ) from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            f"This file is not valid JSON: {error.msg} at line {error.lineno}, "
+            f"column {error.colno}. Please choose the .json file that Upright's download gave you."
+        ) from error
+    except RecursionError as error:
+        raise _too_deeply_nested() from error
+    except ValueError as error:  # a number with thousands of digits, say
+        raise ImportRefused(
+            "This file could not be read as a diary. "
+            "Please choose the .json file that Upright's download gave you."
+        ) from error
+
+
+def _too_deeply_nested() -> ImportRefused:
+    return ImportRefused(
+        "This file is nested too deeply to be a diary. "
+        "Please choose the .json file that Upright's download gave you."
+    )
+
+
+def _profile_answers_given(data: object) -> tuple[str, ...]:
+    profile = data.get("profile") if isinstance(data, dict) else None
+    if not isinstance(profile, dict):
+        return ()
+    return tuple(name for name in PROFILE_ANSWERS if name in profile)
+
+
+def _out_of_bounds(document: DiaryDocument, today: dt.date) -> list[FormatProblem]:
+    """What the format allows but an Upright diary does not: dates to come, long notes."""
+    problems = []
+    profile = document.profile
+    if profile.birth_year is not None and profile.birth_year > today.year:
+        problems.append(FormatProblem("profile.birth_year", None, "is after this year"))
+    if profile.pain_started is not None and profile.pain_started > today:
+        problems.append(FormatProblem("profile.pain_started", None, "is after today"))
+    for entry in document.entries:
+        day = entry.date.isoformat()
+        if entry.date > today:
+            problems.append(FormatProblem("date", day, "is after today; a diary holds past days"))
+        if len(entry.notes) > MAX_NOTES_LENGTH:
+            problems.append(
+                FormatProblem("notes", day, f"is longer than {MAX_NOTES_LENGTH} characters")
+            )
+    return problems
+
+
+def _days_logged(user: User, document: DiaryDocument) -> list[FormatProblem]:
+    if not document.entries:
+        return []
+    wanted = {entry.date for entry in document.entries}
+    # A date range rather than an IN list: a long diary would pass a database's parameter limit.
+    logged = Entry.objects.filter(
+        user=user, date__gte=min(wanted), date__lte=max(wanted)
+    ).values_list("date", flat=True)
+    return [
+        FormatProblem("date", day.isoformat(), "is already in your diary")
+        for day in sorted(wanted.intersection(logged))
+    ]
+
+
+def _update_profile(profile: Profile, given: ProfileData, answers: tuple[str, ...]) -> None:
+    if not answers:
+        return
+    for name in answers:
+        value = getattr(given, name)
+        setattr(profile, name, list(value) if isinstance(value, tuple) else value)
+    profile.save()
+
+
+def _clear_profile_flags(user: User, codes: frozenset[str]) -> None:
+    """Mark the document's cleared flags as checked by the person, as `clear_profile_flag`
+    does, without re-checking triage once per code."""
+    new = sorted(codes - active_clearances(user))
+    if not new:
+        return
+    ProfileFlagClearance.objects.bulk_create(
+        [ProfileFlagClearance(user=user, code=code, cleared_by=user) for code in new]
+    )
+    Finding.objects.filter(user=user, code__in=new, state=FindingState.OPEN).update(
+        state=FindingState.ACKNOWLEDGED, acknowledged_by=user, acknowledged_at=timezone.now()
+    )
+
+
+def _new_entry(user: User, entry: EntryData) -> Entry:
+    return Entry(
+        user=user,
+        date=entry.date,
+        pain=entry.pain,
+        night_pain=entry.night_pain,
+        woke_at_night=entry.woke_at_night,
+        rested=entry.rested,
+        rest_relief=entry.rest_relief,
+        active_minutes=entry.active_minutes,
+        activities=list(entry.activities),
+        daily_tasks=entry.daily_tasks,
+        sleep=entry.sleep,
+        symptoms=list(entry.symptoms),
+        self_care=list(entry.self_care),
+        notes=entry.notes,
+    )
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = ";".join(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
