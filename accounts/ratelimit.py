@@ -97,3 +97,11 @@ def _count(limit: Limit, who: object, now: dt.datetime, *, only_below_limit: boo
         if only_below_limit:
             rows = rows.filter(count__lt=limit.allowed)
         return rows.update(count=F("count") + 1) == 1
+
+
+def forget_old_windows(now: dt.datetime | None = None) -> int:
+    """Delete counters of windows long past (each is pruned when its key is next used;
+    this clears keys that went quiet)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=2)
+    deleted, _ = RateLimit.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -42,12 +43,20 @@ class Message(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
+    # The patient a message to someone else is about (a physiotherapist's alert): deleting
+    # that patient's account deletes these too.
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="message_kind_known")
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -72,7 +81,13 @@ class Delivery(models.Model):
     class Meta:
         verbose_name_plural = "deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["message", "channel"], name="one_delivery_per_channel")
+            models.UniqueConstraint(fields=["message", "channel"], name="one_delivery_per_channel"),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="delivery_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="delivery_outcome_known"
+            ),
         ]
         indexes = [models.Index(fields=["outcome", "next_attempt_at"])]
 
@@ -114,6 +129,15 @@ class NotificationPreference(models.Model):
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiet_hours_start__isnull=True, quiet_hours_end__isnull=True)
+                | Q(quiet_hours_start__isnull=False, quiet_hours_end__isnull=False),
+                name="quiet_hours_both_or_neither",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.user_id}"

@@ -59,6 +59,7 @@ def send(
     body: str,
     url: str,
     channels: Iterable[str],
+    about: User | None = None,
 ) -> Message | None:
     """Record the message under its idempotency key, and deliver it on each channel once
     the surrounding transaction commits (at once when there is none).
@@ -79,6 +80,7 @@ def send(
                 title=title,
                 body=body,
                 url=url,
+                about=about,
                 created_at=now,
                 read_at=None if Channel.IN_APP in channels else now,
             )

@@ -198,6 +198,7 @@ class WeeklySummary(models.Model):
             models.UniqueConstraint(
                 fields=["user", "week_start"], name="one_summary_per_person_per_week"
             ),
+            models.CheckConstraint(condition=Q(days_logged__lte=7), name="summary_days_logged_0_7"),
         ]
 
     def __str__(self) -> str:

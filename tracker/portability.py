@@ -17,12 +17,10 @@ from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.audit import record
 from accounts.models import AuditAction, AuditEvent, User
-from notify.models import Kind, Message
 from tracker.models import Entry, Profile
 from tracker.services import ENTRY_FIELDS, get_or_create_profile
 from triage.diary import (
@@ -151,24 +149,9 @@ def delete_account(*, user: User, password: str) -> bool:
         # Written first: deleting the person blanks its links and keeps the email copy.
         record(None, AuditAction.ACCOUNT_DELETED, subject=user, actor=user)
         AuditEvent.objects.erase_personal_details(user)
-        _alerts_about(user).delete()
         axes_reset(username=user.get_username())
         user.delete()
     return True
-
-
-def _alerts_about(patient: User) -> QuerySet[Message]:
-    """The alerts physiotherapists received about this patient's findings. They belong to
-    the physiotherapist, so nothing cascades to them; they are found by their key,
-    "physio_alert:<physiotherapist>:<finding>:<step>" (`triage.escalation`)."""
-    finding_ids = [
-        str(pk) for pk in Finding.objects.filter(user=patient).values_list("pk", flat=True)
-    ]
-    if not finding_ids:
-        return Message.objects.none()
-    return Message.objects.filter(
-        kind=Kind.PHYSIO_ALERT, key__regex=rf"^physio_alert:[0-9]+:({'|'.join(finding_ids)}):"
-    )
 
 
 def _decoded(raw_bytes: bytes) -> object:

@@ -105,8 +105,9 @@ def send_to_physiotherapist(physiotherapist: User, finding: Finding, step: str) 
         key=f"physio_alert:{physiotherapist.pk}:{finding.pk}:{step}",
         title=PHYSIO_ALERT,
         body=PHYSIO_ALERT,
-        url=reverse("home"),
+        url=reverse("physio:review", args=[finding.user_id]),
         channels=channels_for(physiotherapist, Kind.PHYSIO_ALERT),
+        about=finding.user,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,17 +24,15 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Playwright's sync API runs an event loop in the test's thread; the ORM calls the test
-    itself makes (setting up people) are still plain synchronous code."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test's thread for as long as the
+    # browser lives; the ORM calls the tests make (setting up people, flushing the database)
+    # are still plain synchronous code. Allowed only while the browser runs.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         executable = chromium_path()
         launched = playwright.chromium.launch(
@@ -45,6 +44,10 @@ def browser() -> Iterator[object]:
         )  # fmt: skip
         yield launched
         launched.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, RateLimit, RecoveryCode, Role, SecondFactor, User
-from notify.models import Delivery, Message
+from notify.models import Delivery, Message, NotificationPreference
 from tracker.models import (
     ClinicalNote,
     Entry,
@@ -180,6 +180,21 @@ CASES: dict[str, Callable[[People], object]] = {
     "outbox_step_known": lambda p: EscalationOutbox.objects.create(finding=finding(p), step="3"),
     # notify
     "message.key": lambda p: twice(lambda: message(p)),
+    "message_kind_known": lambda p: Message.objects.create(
+        key="k2", user=p["alice"], kind="gossip", title="t", body="b"
+    ),
+    "delivery_channel_known": lambda p: Delivery.objects.create(
+        message=message(p), channel="pigeon", outcome="pending"
+    ),
+    "delivery_outcome_known": lambda p: Delivery.objects.create(
+        message=message(p), channel="email", outcome="lost"
+    ),
+    "quiet_hours_both_or_neither": lambda p: NotificationPreference.objects.create(
+        user=p["alice"], quiet_hours_start=dt.time(22, 0)
+    ),
+    "summary_days_logged_0_7": lambda p: WeeklySummary.objects.create(
+        user=p["alice"], week_start=WEEK, days_logged=8, numbers={}
+    ),
     "one_delivery_per_channel": lambda p: [
         Delivery.objects.create(message=m, channel="email", outcome="pending")
         for m in [message(p)] * 2
