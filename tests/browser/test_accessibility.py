@@ -8,9 +8,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.conftest import PASSWORD, make_patient
-from tracker.models import Entry
+from django.utils import timezone
+
+from accounts.models import Role, User
+from tests.browser.conftest import DESKTOP, PHONE, log_in_with_code
+from tests.conftest import PASSWORD, enable_second_factor, make_patient
+from tracker.models import Entry, Share
 from triage.services import recheck
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,14 +34,17 @@ def violations(page: Page) -> list[str]:
     ]
 
 
-def audit(browser, base_url: str, paths: list[str], log_in_as: str | None = None) -> dict:
+def audit(browser, base_url: str, paths: list[str], log_in_as: User | None = None) -> dict:
     found: dict[str, list[str]] = {}
     for viewport in (PHONE, DESKTOP):
         context = browser.new_context(viewport=viewport, base_url=base_url)
         page = context.new_page()
-        if log_in_as:
+        if log_in_as is not None and log_in_as.is_physiotherapist:
+            log_in_with_code(page, log_in_as.email, PASSWORD, log_in_as)
+            page.wait_for_load_state()
+        elif log_in_as is not None:
             page.goto("/accounts/login/")
-            page.get_by_label("Email").fill(log_in_as)
+            page.get_by_label("Email").fill(log_in_as.email)
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Log in").click()
             page.wait_for_load_state()
@@ -67,4 +73,28 @@ def test_patient_pages_have_no_axe_violations(browser, live_server) -> None:
     entry = Entry.objects.filter(user=patient).first()
     pages = [*PATIENT_PAGES, f"/entries/{entry.pk}/", f"/entries/{entry.pk}/?saved=1",
              f"/entries/{entry.pk}/delete/"]  # fmt: skip
-    assert audit(browser, live_server.url, pages, log_in_as=patient.email) == {}
+    from tracker.summaries import build_summaries, week_start_of
+
+    last_week = week_start_of(today) - dt.timedelta(days=7)
+    build_summaries(user_ids=[patient.pk], week_start=last_week, time_zone="Europe/London")
+    pages.append(f"/summaries/{patient.weekly_summaries.get().pk}/")
+    assert audit(browser, live_server.url, pages, log_in_as=patient) == {}
+
+
+def test_physiotherapist_pages_have_no_axe_violations(browser, live_server) -> None:
+    patient = make_patient("shared@example.com", birth_year=1950)
+    today = patient.profile.local_today()
+    Entry.objects.bulk_create(
+        Entry(user=patient, date=today - dt.timedelta(days=n), pain=3 + n % 4, night_pain=6,
+              woke_at_night=True) for n in range(0, 20)
+    )  # fmt: skip
+    recheck(patient)
+    physio = User.objects.create_user("axephysio@example.com", PASSWORD, display_name="Sam",
+                                      role=Role.PHYSIOTHERAPIST, registration_number="PH5",
+                                      approved_at=timezone.now())  # fmt: skip
+    enable_second_factor(physio)
+    Share.objects.create(patient=patient, physiotherapist=physio)
+    pages = ["/physio/", f"/physio/patients/{patient.pk}/",
+             f"/physio/patients/{patient.pk}/?days=365", "/accounts/password/change/",
+             "/notifications/"]  # fmt: skip
+    assert audit(browser, live_server.url, pages, log_in_as=physio) == {}
