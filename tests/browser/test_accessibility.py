@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
-
 from django.utils import timezone
+from playwright.sync_api import Page
 
 from accounts.models import Role, User
 from tests.browser.conftest import DESKTOP, PHONE, log_in_with_code

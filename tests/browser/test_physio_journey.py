@@ -50,8 +50,9 @@ def test_share_by_code_review_first_in_caseload_pdf_then_revoke_gives_404(
     code = patient_page.locator(".share-code").inner_text().strip()
     shots(patient_page, "code")
 
-    physio_context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                         base_url=live_server.url, accept_downloads=True)  # fmt: skip
+    physio_context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=live_server.url, accept_downloads=True
+    )
     page = physio_context.new_page()
     log_in_with_code(page, physio.email, PASSWORD, physio)
     page.goto("/physio/")
