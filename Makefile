@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 
 export DEBUG ?= 1
 
-.PHONY: run test lint format bench venv demo clean
+.PHONY: run test lint format bench venv demo demo-code clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (on PATH or under pyenv)."; exit 1; fi
@@ -30,6 +30,9 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python -m notify.vapid_dev
 	$(BIN)/python -m config.devrun
+
+demo-code: $(STAMP)
+	@$(BIN)/python manage.py demo_code
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -8,9 +8,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts import totp
+from accounts.models import Role, SecondFactor, User
 from tracker.models import Entry, Profile, Share
 from tracker.reminders import next_reminder_at
+from tracker.summaries import PegAnswers, build_summaries, save_peg, week_start_of
 from triage.services import recheck
 
 PATIENT_EMAIL = "patient@example.com"
@@ -79,4 +81,25 @@ def load_demo_data() -> tuple[User, User, bool]:
     )
     Share.objects.create(patient=patient, physiotherapist=physio, send_alerts=True)
     recheck(patient)
+    # Physiotherapists need two-step sign-in; `manage.py demo_code` shows the demo's code.
+    SecondFactor.objects.create(user=physio, secret=totp.new_secret())
+    add_past_weeks(patient, today, rng)
     return patient, physio, True
+
+
+def add_past_weeks(patient: User, today: dt.date, rng: random.Random) -> None:
+    """PEG answers and weekly summaries for the four weeks before this one."""
+    this_week = week_start_of(today)
+    for weeks_back in range(4, 0, -1):
+        week = this_week - dt.timedelta(weeks=weeks_back)
+        level = 6 - (4 - weeks_back) // 2
+        save_peg(user=patient, week_start=week, answers=PegAnswers(
+            pain=level, enjoyment=max(0, level - rng.randint(0, 2)), activity=level))  # fmt: skip
+        build_summaries(user_ids=[patient.pk], week_start=week, time_zone="Europe/London")
+
+
+def demo_code() -> str:
+    """The code the demo physiotherapist's authenticator app would show now."""
+    physio = User.objects.get(email=PHYSIO_EMAIL)
+    secret = SecondFactor.objects.get(user=physio).secret
+    return totp.code_at(secret, totp.step_at(timezone.now().timestamp()))
