@@ -16,4 +16,4 @@ class Command(BaseCommand):
         self.stdout.write(f"{state} the demo accounts (password for both: {DEMO_PASSWORD}):")
         self.stdout.write(f"  patient:         {patient.email}")
         self.stdout.write(f"  physiotherapist: {physio.email}")
-        self.stdout.write("  the physiotherapist signs in in two steps: `make demo-code` prints the code")
+        self.stdout.write("  two-step sign-in code for the physiotherapist: `make demo-code`")
