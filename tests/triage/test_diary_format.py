@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 
+from tests.triage.examples import EXAMPLES
 from tests.triage.test_engine_properties import diaries, profiles
 from triage.diary import (
     DiaryFormatError,
@@ -21,7 +21,6 @@ from triage.diary import (
     parse_document,
 )
 
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "clinical" / "examples"
 FALLBACK_TODAY = date(2026, 12, 1)
 
 

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.management import call_command
 
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "clinical" / "examples"
+from tests.triage.examples import EXAMPLES
 
 
 def check(path: Path) -> tuple[str, str]:
@@ -127,3 +126,13 @@ def test_a_case_without_today_or_entries_is_evaluated_on_the_current_utc_date(
     evaluation = json.loads(check(case)[0])
     assert evaluation["today"] == "2026-11-30"
     assert [f["code"] for f in evaluation["findings"]] == ["AGE"]
+
+
+def test_the_copy_of_the_examples_matches_the_shared_contract() -> None:
+    from tests.triage.examples import COPIED_EXAMPLES, SHARED_EXAMPLES
+
+    if SHARED_EXAMPLES.is_dir():
+        shared = {p.name: p.read_text() for p in SHARED_EXAMPLES.glob("*.json")}
+        copied = {p.name: p.read_text() for p in COPIED_EXAMPLES.glob("*.json")}
+        assert all(shared.get(name, text) == text for name, text in copied.items())
+    assert len(list(COPIED_EXAMPLES.glob("*.json"))) >= 5
