@@ -11,7 +11,7 @@ from django import forms
 from notify.models import Channel, Kind, NotificationPreference
 from notify.preferences import ALWAYS
 from tracker.models import Profile
-from tracker.timezones import is_known_time_zone
+from tracker.timezones import TimeZoneField
 
 MAX_PAUSE_DAYS = 30
 
@@ -100,7 +100,7 @@ class PreferencesForm(forms.Form):
             "required": "Enter 0 for no pause.",
         },
     )
-    time_zone = forms.CharField(
+    time_zone = TimeZoneField(
         label="Your time zone",
         max_length=64,
         help_text="For example Europe/London. Your diary days and reminders follow it.",
@@ -108,14 +108,6 @@ class PreferencesForm(forms.Form):
             attrs={"data-browser-timezone": "replace-utc", "autocomplete": "off"}
         ),
     )
-
-    def clean_time_zone(self) -> str:
-        name = self.cleaned_data["time_zone"].strip()
-        if not is_known_time_zone(name):
-            raise forms.ValidationError(
-                "We do not know this time zone. Use a name like Europe/London or America/New_York."
-            )
-        return name
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

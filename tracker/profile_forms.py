@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from tracker.models import Profile
-from tracker.timezones import is_known_time_zone
+from tracker.timezones import TimeZoneField
 from tracker.vocabulary import History, Location, Onset
 
 
@@ -50,7 +50,7 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick every place that hurts. Leave all unticked if you are not sure.",
     )
-    time_zone = forms.CharField(
+    time_zone = TimeZoneField(
         label="Your time zone",
         max_length=64,
         help_text="Filled in from your phone when possible, for example Europe/London. "
@@ -95,14 +95,6 @@ class ProfileForm(forms.ModelForm):
         if started is not None and started.year < 1900:
             raise forms.ValidationError("Enter a date after 1900, or leave it empty.")
         return started
-
-    def clean_time_zone(self) -> str:
-        name = self.cleaned_data["time_zone"].strip()
-        if not is_known_time_zone(name):
-            raise forms.ValidationError(
-                "We do not know this time zone. Use a name like Europe/London or America/New_York."
-            )
-        return name
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
