@@ -1,6 +1,7 @@
 """A person's channel choices per kind of message, and their quiet hours.
 
-`channels_for` is the one place that decides where a message goes:
+`channels_for` (and its bulk twin `channels_for_many`, which it calls) is the one place
+that decides where a message goes:
 - push only to a person with a subscribed device, and only when this server can sign it;
 - reminders and summaries follow the person's choice, without push inside quiet hours
   (they still arrive in the app, and by email if chosen: neither wakes anyone);
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -49,30 +51,64 @@ def chosen_channels(preference: NotificationPreference, kind: str) -> list[str]:
 
 def channels_for(user: User, kind: str, at: dt.datetime | None = None) -> list[str]:
     """The channels a message of this kind goes to, for this person, at this moment."""
-    preference = preferences_for(user)
-    channels = set(chosen_channels(preference, kind))
-    if Channel.PUSH in channels and not can_push(user):
-        channels.discard(Channel.PUSH)
-    if kind == Kind.PHYSIO_ALERT:
-        channels.discard(Channel.PUSH)
-    if (
-        Channel.PUSH in channels
+    return channels_for_many([user], kind, at)[user.pk]
+
+
+def channels_for_many(
+    users: Sequence[User], kind: str, at: dt.datetime | None = None
+) -> dict[int, list[str]]:
+    """`channels_for` for many people at once (a chunk of reminders or summaries), keyed
+    by person: three queries at most, however many they are."""
+    at = at or timezone.now()
+    ids = [user.pk for user in users]
+    stored = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=ids)}
+    preferences = {
+        user.pk: stored.get(user.pk) or NotificationPreference(user=user) for user in users
+    }
+    chosen = {pk: set(chosen_channels(preference, kind)) for pk, preference in preferences.items()}
+    subscribed = pushable([pk for pk, channels in chosen.items() if Channel.PUSH in channels])
+    for pk, channels in chosen.items():
+        if pk not in subscribed or kind == Kind.PHYSIO_ALERT:
+            channels.discard(Channel.PUSH)
+    quiet = [
+        pk
+        for pk, channels in chosen.items()
+        if Channel.PUSH in channels
         and kind in RESPECTS_QUIET_HOURS
-        and in_quiet_hours(preference, at or timezone.now(), zone_of(user))
-    ):
-        channels.discard(Channel.PUSH)
-    return [channel for channel in CHANNEL_ORDER if channel in channels]
+        and has_quiet_hours(preferences[pk])
+    ]
+    for pk, zone in zones_of(quiet).items():
+        if in_quiet_hours(preferences[pk], at, zone):
+            chosen[pk].discard(Channel.PUSH)
+    return {
+        pk: [channel for channel in CHANNEL_ORDER if channel in channels]
+        for pk, channels in chosen.items()
+    }
 
 
-def can_push(user: User) -> bool:
-    return bool(settings.VAPID_PRIVATE_KEY) and PushSubscription.objects.filter(user=user).exists()
+def pushable(user_ids: Sequence[int]) -> set[int]:
+    """Those of these people this server can push to: a subscribed device and VAPID keys."""
+    if not settings.VAPID_PRIVATE_KEY or not user_ids:
+        return set()
+    subscribed = PushSubscription.objects.filter(user_id__in=user_ids)
+    return set(subscribed.values_list("user_id", flat=True).distinct())
 
 
-def zone_of(user: User) -> zoneinfo.ZoneInfo:
+def zones_of(user_ids: Sequence[int]) -> dict[int, zoneinfo.ZoneInfo]:
+    """Each person's time zone (UTC for someone without a profile)."""
     from tracker.models import Profile
 
-    profile = Profile.objects.filter(user=user).only("time_zone").first()
-    return profile.zone if profile else zoneinfo.ZoneInfo("UTC")
+    utc = zoneinfo.ZoneInfo("UTC")
+    if not user_ids:
+        return {}
+    profiles = Profile.objects.filter(user_id__in=user_ids).only("user_id", "time_zone")
+    zones = {profile.user_id: profile.zone for profile in profiles}
+    return {pk: zones.get(pk, utc) for pk in user_ids}
+
+
+def has_quiet_hours(preference: NotificationPreference) -> bool:
+    start, end = preference.quiet_hours_start, preference.quiet_hours_end
+    return start is not None and end is not None and start != end
 
 
 def in_quiet_hours(
@@ -80,9 +116,9 @@ def in_quiet_hours(
 ) -> bool:
     """Whether local wall-clock time at `at` falls in [start, end); the span may cross
     midnight (22:00 to 07:00). No start or end, or the same for both, means none."""
-    start, end = preference.quiet_hours_start, preference.quiet_hours_end
-    if start is None or end is None or start == end:
+    if not has_quiet_hours(preference):
         return False
+    start, end = preference.quiet_hours_start, preference.quiet_hours_end
     local = at.astimezone(zone).time().replace(tzinfo=None)
     if start < end:
         return start <= local < end

@@ -6,11 +6,16 @@ Sending is two steps, so that nothing a worker claimed is ever lost:
    written in one transaction: a savepoint of the caller's, when there is one. The
    reminder dispatcher records in the same transaction as the claim of the person's
    reminder slot, so a slot is never advanced without its message, nor the reverse.
-2. Deliver, once that transaction has committed. Each delivery row is claimed with a
-   conditional UPDATE on its attempt count (two workers can never attempt it together),
-   pushed one lease into the future, then attempted once. A transient failure (a server
-   that did not answer) is retried with exponential backoff by `notify.tasks.
-   retry_delivery`; a permanent one (no address, a subscription that is gone) is not.
+2. Deliver, once that transaction has committed. The waiting rows are claimed in one
+   transaction (their attempt count up, their next attempt one lease ahead; rows another
+   worker holds are skipped), then attempted once, channel by channel: emails over one
+   connection to the mail server. A transient failure (a server that did not answer) is
+   retried with exponential backoff by `notify.tasks.retry_delivery`, which claims its
+   row with a conditional UPDATE on the attempt count; a permanent one (no address, a
+   subscription that is gone) is not.
+
+`send_many` does both steps for a whole batch (a chunk of reminders or summaries) with
+the same guarantees, in a handful of queries instead of several per person.
 
 A worker killed between the two steps, or during an attempt, or a retry that could not
 be queued because the broker was down, leaves a pending or retry row whose next attempt
@@ -24,8 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
+from itertools import batched
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -48,6 +56,34 @@ SWEEP_GRACE = dt.timedelta(minutes=1)
 WAITING = (Outcome.PENDING, Outcome.RETRY)
 URGENT_KINDS = frozenset({Kind.ESCALATION, Kind.PHYSIO_ALERT})
 ESCALATIONS_QUEUE = "escalations"
+DELIVERY_CHUNK = 500  # deliveries claimed and attempted together
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `send_many`: what `send` takes for one."""
+
+    user: User
+    kind: str
+    key: str
+    title: str
+    body: str
+    url: str
+    channels: Sequence[str]
+    about: User | None = None
+
+    def message(self, now: dt.datetime) -> Message:
+        return Message(
+            key=self.key,
+            user=self.user,
+            kind=self.kind,
+            title=self.title,
+            body=self.body,
+            url=self.url,
+            about=self.about,
+            created_at=now,
+            read_at=None if Channel.IN_APP in self.channels else now,
+        )
 
 
 def send(
@@ -69,29 +105,65 @@ def send(
     sent in-app is stored as read: it stays in the person's list as a record, but never
     counts as unread.
     """
-    channels = list(dict.fromkeys(channels))
+    item = Outgoing(user, kind, key, title, body, url, list(dict.fromkeys(channels)), about)
+    return _record_alone(item, timezone.now())
+
+
+def send_many(*, outgoing: Iterable[Outgoing]) -> list[Message]:
+    """`send` for many messages at once (a chunk of reminders or summaries), with the same
+    guarantees: one message per key, its deliveries recorded in the caller's transaction
+    and delivered once it commits. Returns the messages recorded, leaving out the keys
+    that already had one.
+
+    In bulk: the keys already taken are read in one query and the others inserted
+    together, their deliveries too; those waiting for a channel are then claimed and
+    attempted together after commit (emails over one connection). Should another sender
+    record one of the keys in between, this batch falls back to one message at a time.
+    """
     now = timezone.now()
+    batch = {item.key: _with_unique_channels(item) for item in outgoing}
+    taken = set(Message.objects.filter(key__in=list(batch)).values_list("key", flat=True))
+    fresh = [item for key, item in batch.items() if key not in taken]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                messages = Message.objects.bulk_create([item.message(now) for item in fresh])
+        except IntegrityError:
+            return [m for item in fresh if (m := _record_alone(item, now)) is not None]
+        deliveries = Delivery.objects.bulk_create(
+            [
+                recorded_delivery(message, channel, now)
+                for message, item in zip(messages, fresh, strict=True)
+                for channel in item.channels
+            ]
+        )
+        _deliver_after_commit(deliveries)
+    return messages
+
+
+def _with_unique_channels(item: Outgoing) -> Outgoing:
+    return replace(item, channels=list(dict.fromkeys(item.channels)))
+
+
+def _record_alone(item: Outgoing, now: dt.datetime) -> Message | None:
+    """Record one message in a savepoint of its own: None if its key is taken."""
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                key=key,
-                user=user,
-                kind=kind,
-                title=title,
-                body=body,
-                url=url,
-                about=about,
-                created_at=now,
-                read_at=None if Channel.IN_APP in channels else now,
-            )
+            message = item.message(now)
+            message.save(force_insert=True)
             deliveries = Delivery.objects.bulk_create(
-                [recorded_delivery(message, channel, now) for channel in channels]
+                [recorded_delivery(message, channel, now) for channel in item.channels]
             )
-            waiting = [d.pk for d in deliveries if d.outcome == Outcome.PENDING]
-            transaction.on_commit(partial(deliver, waiting), robust=True)
+            _deliver_after_commit(deliveries)
     except IntegrityError:
         return None
     return message
+
+
+def _deliver_after_commit(deliveries: Iterable[Delivery]) -> None:
+    waiting = [d.pk for d in deliveries if d.outcome == Outcome.PENDING]
+    if waiting:
+        transaction.on_commit(partial(deliver, waiting), robust=True)
 
 
 def recorded_delivery(message: Message, channel: str, now: dt.datetime) -> Delivery:
@@ -111,8 +183,62 @@ def recorded_delivery(message: Message, channel: str, now: dt.datetime) -> Deliv
 
 
 def deliver(delivery_ids: Iterable[int]) -> None:
-    for delivery_id in delivery_ids:
-        attempt_delivery(delivery_id)
+    """Claim these deliveries, those still waiting and due, and attempt each once: in
+    chunks, each claimed with one UPDATE and attempted channel by channel together."""
+    for chunk in batched(delivery_ids, DELIVERY_CHUNK):
+        claimed = claim_due(chunk)
+        by_channel: dict[str, list[Delivery]] = defaultdict(list)
+        for delivery in claimed:
+            by_channel[delivery.channel].append(delivery)
+        for channel, deliveries in by_channel.items():
+            results = transport_for(channel).send_each([d.message for d in deliveries])
+            finish(
+                [
+                    (delivery, *outcome_of(delivery, result))
+                    for delivery, result in zip(deliveries, results, strict=True)
+                ]
+            )
+
+
+class AlreadyTaken(Exception):
+    """Another worker took one of the deliveries being claimed."""
+
+
+def claim_due(delivery_ids: Iterable[int]) -> list[Delivery]:
+    """Take the waiting, due deliveries among these for one attempt: their attempt count
+    goes up and their next attempt one lease ahead, so nobody attempts them meanwhile.
+
+    Deliveries with the same attempt count are taken with one conditional UPDATE, which
+    must change every row read. When one does not (another worker took some of them),
+    that attempt is rolled back and each row is taken on its own, as `attempt_delivery`
+    does: an UPDATE on its attempt count that must change exactly one row.
+    """
+    now = timezone.now()
+    waiting = list(
+        Delivery.objects.select_related("message__user")
+        .filter(pk__in=list(delivery_ids), outcome__in=WAITING, next_attempt_at__lte=now)
+        .order_by("pk")
+    )
+    alike: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in waiting:
+        alike[delivery.attempts].append(delivery)
+    try:
+        with transaction.atomic():
+            for attempts, group in alike.items():
+                if _take([d.pk for d in group], attempts, now) != len(group):
+                    raise AlreadyTaken
+        claimed = waiting
+    except AlreadyTaken:
+        claimed = [d for d in waiting if _take([d.pk], d.attempts, now) == 1]
+    for delivery in claimed:
+        delivery.attempts += 1
+    return claimed
+
+
+def _take(pks: list[int], attempts: int, now: dt.datetime) -> int:
+    return Delivery.objects.filter(pk__in=pks, outcome__in=WAITING, attempts=attempts).update(
+        attempts=attempts + 1, next_attempt_at=now + ATTEMPT_LEASE, updated_at=now
+    )
 
 
 def attempt_delivery(delivery_id: int) -> Outcome | None:
@@ -132,33 +258,53 @@ def attempt_delivery(delivery_id: int) -> Outcome | None:
     if claimed != 1:
         return None
     delivery.attempts += 1
-
-    outcome, detail = try_transport(delivery)
-    if outcome == Outcome.RETRY and delivery.attempts >= MAX_ATTEMPTS:
-        outcome = Outcome.FAILED
-    backoff = backoff_after(delivery.attempts)
-    finished = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts).update(
-        outcome=outcome,
-        detail=detail[:300],
-        updated_at=finished,
-        next_attempt_at=finished + backoff,
-    )
-    if outcome == Outcome.RETRY:
-        schedule_retry(delivery.pk, backoff, urgent=delivery.message.kind in URGENT_KINDS)
+    [outcome] = finish([(delivery, *try_transport(delivery))])
     return outcome
 
 
 def try_transport(delivery: Delivery) -> tuple[Outcome, str]:
     try:
-        return Outcome.SENT, transport_for(delivery.channel).send(delivery.message)
-    except TransientError as error:
-        return Outcome.RETRY, str(error)
-    except PermanentError as error:
-        return Outcome.FAILED, str(error)
-    except Exception as error:  # a bug or an unexpected library error: retried, then given up
-        log.exception("Delivery %s by %s failed", delivery.pk, delivery.channel)
-        return Outcome.RETRY, f"unexpected {type(error).__name__}"
+        result: str | Exception = transport_for(delivery.channel).send(delivery.message)
+    except Exception as error:  # noqa: BLE001 - sorted by kind below
+        result = error
+    return outcome_of(delivery, result)
+
+
+def outcome_of(delivery: Delivery, result: str | Exception) -> tuple[Outcome, str]:
+    """What an attempt's result means: sent; a transient failure, retried; a permanent
+    one, not; anything else (a bug, an unexpected library error) retried, then given up."""
+    if isinstance(result, str):
+        return Outcome.SENT, result
+    if isinstance(result, TransientError):
+        return Outcome.RETRY, str(result)
+    if isinstance(result, PermanentError):
+        return Outcome.FAILED, str(result)
+    log.error("Delivery %s by %s failed", delivery.pk, delivery.channel, exc_info=result)
+    return Outcome.RETRY, f"unexpected {type(result).__name__}"
+
+
+def finish(attempts: Sequence[tuple[Delivery, Outcome, str]]) -> list[Outcome]:
+    """Write each attempt's outcome to the delivery log (one UPDATE for all that ended
+    alike) and queue the retries. A retry after MAX_ATTEMPTS gives up instead."""
+    finished = timezone.now()
+    outcomes, alike = [], defaultdict(list)
+    for delivery, outcome, detail in attempts:
+        if outcome == Outcome.RETRY and delivery.attempts >= MAX_ATTEMPTS:
+            outcome = Outcome.FAILED
+        outcomes.append(outcome)
+        alike[(outcome, detail[:300], delivery.attempts)].append(delivery.pk)
+    for (outcome, detail, attempt_count), pks in alike.items():
+        Delivery.objects.filter(pk__in=pks, attempts=attempt_count).update(
+            outcome=outcome,
+            detail=detail,
+            updated_at=finished,
+            next_attempt_at=finished + backoff_after(attempt_count),
+        )
+    for (delivery, _, _), outcome in zip(attempts, outcomes, strict=True):
+        if outcome == Outcome.RETRY:
+            backoff = backoff_after(delivery.attempts)
+            schedule_retry(delivery.pk, backoff, urgent=delivery.message.kind in URGENT_KINDS)
+    return outcomes
 
 
 def backoff_after(attempts: int) -> dt.timedelta:

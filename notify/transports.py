@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
+from functools import cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from notify.models import Channel, Message
@@ -32,6 +35,17 @@ class Transport:
         """Deliver the message; return a short detail for the log, or raise."""
         raise NotImplementedError
 
+    def send_each(self, messages: Sequence[Message]) -> list[str | Exception]:
+        """Deliver each message: its detail, or the error it raised, in order. A channel
+        with a cheaper way to send many (one mail server connection) does it here."""
+        results: list[str | Exception] = []
+        for message in messages:
+            try:
+                results.append(self.send(message))
+            except Exception as error:  # noqa: BLE001 - the caller sorts errors by kind
+                results.append(error)
+        return results
+
 
 class InAppTransport(Transport):
     channel = Channel.IN_APP
@@ -46,24 +60,57 @@ class EmailTransport(Transport):
     channel = Channel.EMAIL
 
     def send(self, message: Message) -> str:
-        address = message.user.email
-        if not address:
-            raise PermanentError("no email address")
-        context = {"message": message, "link": absolute_url(message.url)}
-        email = EmailMultiAlternatives(
-            subject=message.title,
-            body=render_to_string("emails/message.txt", context),
-            to=[address],
-        )
-        html = render_to_string(HTML_TEMPLATES.get(message.kind, "emails/message.html"), context)
-        email.attach_alternative(html, "text/html")
+        return self._send(email_for(message))
+
+    def send_each(self, messages: Sequence[Message]) -> list[str | Exception]:
+        """Every email over one connection to the mail server; each text rendered once
+        per distinct message (a reminder wave is one text for everyone)."""
+        rendered: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+        results: list[str | Exception] = []
+        with mailers.default as connection:
+            for message in messages:
+                try:
+                    content = (message.kind, message.title, message.body, message.url)
+                    if content not in rendered:
+                        rendered[content] = rendered_texts(message)
+                    results.append(self._send(email_for(message, rendered[content]), connection))
+                except Exception as error:  # noqa: BLE001 - the caller sorts errors by kind
+                    results.append(error)
+        return results
+
+    def _send(
+        self, email: EmailMultiAlternatives, connection: BaseEmailBackend | None = None
+    ) -> str:
         try:
-            email.send()
+            if connection is None:
+                email.send()
+            else:
+                connection.send_messages([email])
         except smtplib.SMTPRecipientsRefused as error:
             raise PermanentError("the mail server refused the address") from error
         except OSError as error:  # refused connections, timeouts and other SMTP errors
+            if connection is not None:
+                connection.close()  # the next email opens a fresh one
             raise TransientError(str(error) or type(error).__name__) from error
         return "sent to the mail server"
+
+
+def rendered_texts(message: Message) -> tuple[str, str]:
+    """The plain text and HTML of a message's email."""
+    context = {"message": message, "link": absolute_url(message.url)}
+    text = render_to_string("emails/message.txt", context)
+    html = render_to_string(HTML_TEMPLATES.get(message.kind, "emails/message.html"), context)
+    return text, html
+
+
+def email_for(message: Message, texts: tuple[str, str] | None = None) -> EmailMultiAlternatives:
+    address = message.user.email
+    if not address:
+        raise PermanentError("no email address")
+    text, html = texts or rendered_texts(message)
+    email = EmailMultiAlternatives(subject=message.title, body=text, to=[address])
+    email.attach_alternative(html, "text/html")
+    return email
 
 
 def absolute_url(path: str) -> str:
@@ -73,11 +120,15 @@ def absolute_url(path: str) -> str:
 
 
 def transport_for(channel: str) -> Transport:
+    return transports()[channel]
+
+
+@cache
+def transports() -> dict[str, Transport]:
     from notify.push import WebPushTransport
 
-    transports: dict[str, Transport] = {
+    return {
         Channel.IN_APP: InAppTransport(),
         Channel.EMAIL: EmailTransport(),
         Channel.PUSH: WebPushTransport(),
     }
-    return transports[channel]

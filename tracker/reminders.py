@@ -9,15 +9,16 @@ fall-back day fires once, at the first of the two.
 Sending. `Profile.next_reminder_at` holds the next due moment (UTC, indexed). Every
 minute beat runs `tracker.tasks.send_due_reminders`, which reads the ids of due profiles
 through that index (never a scan of everyone) and queues them in chunks of
-`CHUNK_SIZE` to `tracker.tasks.send_reminders`. For each due profile, `remind` then:
+`CHUNK_SIZE` to `tracker.tasks.send_reminders`. For each chunk, `remind_all` then, in
+one transaction:
 
-1. claims the slot: `UPDATE ... SET next_reminder_at = <the next one> WHERE pk = ... AND
-   next_reminder_at = <the value read>` must change exactly one row, else another worker
-   (a second beat tick, a redelivered task) has it and this one moves on;
-2. in the same transaction, records the message through `notify.send`, keyed
-   `reminder:<user id>:<local date>`, unless that day is logged, reminders are paused,
-   or the slot is more than `LATE_LIMIT` old (yesterday's reminder is no use at 3 a.m.);
-3. after commit, delivers its channels (email, push): `notify` owns that part.
+1. claims the slots with conditional UPDATEs: a row still holding the slot read moves
+   on to its next one, else another worker (a second beat tick, a redelivered task) has
+   it and this one leaves it alone;
+2. records the messages through `notify.send_many`, keyed `reminder:<user id>:<local
+   date>`, except for a day already logged, paused reminders, or a slot more than
+   `LATE_LIMIT` old (yesterday's reminder is no use at 3 a.m.);
+3. after commit, delivers their channels (email, push): `notify` owns that part.
 
 Why nobody is reminded twice, or lost:
 - The claim and the message commit together. A worker killed before the commit rolls
@@ -36,6 +37,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import batched
 
 from django.db import transaction
@@ -43,13 +47,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notify.models import Kind
-from notify.preferences import channels_for
-from notify.service import send
+from notify.preferences import channels_for_many
+from notify.service import Outgoing, send_many
 from tracker.models import Entry, Profile
 
 UTC = dt.UTC
 CHUNK_SIZE = 100  # small enough to spread a busy minute over every worker
-MAX_DUE_PER_RUN = 100 * CHUNK_SIZE  # the rest waits for the next minute
+# A minute's wave for a few million people (100,000 due at 20:00, say); the rest waits for
+# the next minute.
+MAX_DUE_PER_RUN = 2000 * CHUNK_SIZE
 LATE_LIMIT = dt.timedelta(hours=6)
 
 TITLE = "Time for today's diary"
@@ -105,41 +111,115 @@ def send_reminders(profile_ids: list[int], now: dt.datetime | None = None) -> in
     """Remind every profile of the chunk that is still due; return how many were sent."""
     now = now or timezone.now()
     due = Profile.objects.filter(pk__in=profile_ids, next_reminder_at__lte=now)
-    return sum(remind(profile, now) for profile in due.select_related("user").order_by("pk"))
+    return remind_all(list(due.select_related("user").order_by("pk")), now)
 
 
 def remind(profile: Profile, now: dt.datetime) -> bool:
     """Claim this profile's due slot, and record its reminder in the same transaction."""
-    slot = profile.next_reminder_at
-    if slot is None:
-        return False
-    following = next_reminder_at(profile, after=max(now, slot))
-    local_day = slot.astimezone(profile.zone).date()
+    return remind_all([profile], now) == 1
+
+
+def remind_all(profiles: Sequence[Profile], now: dt.datetime) -> int:
+    """Claim each profile's due slot and record the reminders, all in one transaction: a
+    slot is never advanced without its message, nor the reverse. Returns how many were
+    sent."""
+    # Reads that need no lock come first: the transaction holds SQLite's only writer.
+    channels = channels_for_many([profile.user for profile in profiles], Kind.REMINDER, now)
+    url = reverse("tracker:today")
     with transaction.atomic():
-        claimed = Profile.objects.filter(pk=profile.pk, next_reminder_at=slot).update(
-            next_reminder_at=following
+        claims = claim_slots(profiles, now)
+        logged = days_logged(claims)
+        sent = send_many(
+            outgoing=[
+                reminder_for(claim, url, channels[claim.profile.user_id])
+                for claim in claims
+                if wants_reminder(claim, now, logged)
+            ]
         )
-        if claimed != 1 or not wants_reminder(profile, local_day, slot, now):
-            return False
-        message = send(
-            user=profile.user,
-            kind=Kind.REMINDER,
-            key=f"reminder:{profile.user_id}:{local_day.isoformat()}",
-            title=TITLE,
-            body=BODY,
-            url=reverse("tracker:today"),
-            channels=channels_for(profile.user, Kind.REMINDER, at=now),
-        )
-    return message is not None
+    return len(sent)
 
 
-def wants_reminder(
-    profile: Profile, local_day: dt.date, slot: dt.datetime, now: dt.datetime
-) -> bool:
+@dataclass(frozen=True)
+class Claim:
+    """A due slot this worker moved on: its reminder is this worker's to record."""
+
+    profile: Profile
+    slot: dt.datetime
+
+    @property
+    def local_day(self) -> dt.date:
+        return self.slot.astimezone(self.profile.zone).date()
+
+
+class SlotMoved(Exception):
+    """Another worker moved one of these slots first."""
+
+
+def claim_slots(profiles: Sequence[Profile], now: dt.datetime) -> list[Claim]:
+    """Move each profile's slot on to the next one, where it still holds the slot read.
+
+    Slots moving to the same next moment (one time zone and reminder time) move in one
+    conditional UPDATE, which must change every row of the group. When one does not
+    (another worker, a second beat or a redelivered task, got there first), the whole
+    attempt is rolled back and each slot claimed on its own: `UPDATE ... WHERE pk = ...
+    AND next_reminder_at = <the value read>` must change exactly one row.
+    """
+    moves: dict[tuple[dt.datetime, dt.datetime | None], list[Claim]] = defaultdict(list)
+    for profile in profiles:
+        if (slot := profile.next_reminder_at) is not None:
+            following = next_reminder_at(profile, after=max(now, slot))
+            moves[(slot, following)].append(Claim(profile, slot))
+    try:
+        with transaction.atomic():
+            for (slot, following), group in moves.items():
+                if _move([claim.profile.pk for claim in group], slot, following) != len(group):
+                    raise SlotMoved
+    except SlotMoved:
+        return [
+            claim
+            for (slot, following), group in moves.items()
+            for claim in group
+            if _move([claim.profile.pk], slot, following) == 1
+        ]
+    return [claim for group in moves.values() for claim in group]
+
+
+def _move(pks: list[int], slot: dt.datetime, following: dt.datetime | None) -> int:
+    return Profile.objects.filter(pk__in=pks, next_reminder_at=slot).update(
+        next_reminder_at=following
+    )
+
+
+def days_logged(claims: Sequence[Claim]) -> set[tuple[int, dt.date]]:
+    """Which of these people already logged the day their reminder is for (one query)."""
+    if not claims:
+        return set()
+    logged = Entry.objects.filter(
+        user_id__in=[claim.profile.user_id for claim in claims],
+        date__in={claim.local_day for claim in claims},
+    )
+    return set(logged.values_list("user_id", "date"))
+
+
+def wants_reminder(claim: Claim, now: dt.datetime, logged: set[tuple[int, dt.date]]) -> bool:
+    profile, local_day = claim.profile, claim.local_day
     if profile.reminder_time is None or not profile.user.is_active:
         return False
     if profile.reminders_paused_until is not None and profile.reminders_paused_until >= local_day:
         return False
-    if now - slot > LATE_LIMIT:
+    if now - claim.slot > LATE_LIMIT:
         return False
-    return not Entry.objects.filter(user_id=profile.user_id, date=local_day).exists()
+    return (profile.user_id, local_day) not in logged
+
+
+def reminder_for(claim: Claim, url: str, channels: list[str]) -> Outgoing:
+    user = claim.profile.user
+    return Outgoing(
+        user=user,
+        kind=Kind.REMINDER,
+        key=f"reminder:{user.pk}:{claim.local_day.isoformat()}",
+        title=TITLE,
+        body=BODY,
+        url=url,
+        channels=channels,
+    )

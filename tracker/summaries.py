@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from notify.models import Kind
-from notify.preferences import channels_for
-from notify.service import send
+from notify.preferences import channels_for_many
+from notify.service import Outgoing, send_many
 from notify.transports import absolute_url
 from tracker.models import (
     DEFAULT_SUMMARY_TIME,
@@ -513,6 +513,8 @@ def _store_and_send(
     (or a second worker given the same chunk) finds the rows and sends nothing twice."""
     numbers = dict(batch)
     now = timezone.now()
+    with_days = [user_id for user_id, n in numbers.items() if n.days_logged]
+    channels = channels_for_many([users[user_id] for user_id in with_days], Kind.SUMMARY, now)
     with transaction.atomic():
         WeeklySummary.objects.bulk_create(
             [
@@ -523,16 +525,25 @@ def _store_and_send(
             ignore_conflicts=True,
         )  # fmt: skip
         stored = WeeklySummary.objects.filter(
-            user_id__in=[user_id for user_id, n in numbers.items() if n.days_logged],
-            week_start=week_start,
+            user_id__in=with_days, week_start=week_start
         ).values_list("user_id", "pk")
-        return sum(
-            send_summary(user=users[user_id], summary_id=pk, numbers=numbers[user_id])
-            for user_id, pk in stored
+        sent = send_many(
+            outgoing=[
+                summary_message(
+                    user=users[user_id],
+                    summary_id=pk,
+                    numbers=numbers[user_id],
+                    channels=channels[user_id],
+                )
+                for user_id, pk in stored
+            ]
         )
+    return len(sent)
 
 
-def send_summary(*, user: User, summary_id: int, numbers: WeekNumbers) -> bool:
+def summary_message(
+    *, user: User, summary_id: int, numbers: WeekNumbers, channels: list[str]
+) -> Outgoing:
     """The summary as a message: idempotent on the person and the week."""
     url = reverse("summaries:detail", args=[summary_id])
     peg_url = reverse("summaries:peg") + f"?week={numbers.week_start.isoformat()}"
@@ -541,16 +552,15 @@ def send_summary(*, user: User, summary_id: int, numbers: WeekNumbers) -> bool:
         {"numbers": numbers, "words": in_words(numbers), "link": absolute_url(url),
          "peg_link": absolute_url(peg_url)},
     )  # fmt: skip
-    message = send(
+    return Outgoing(
         user=user,
         kind=Kind.SUMMARY,
         key=f"summary:{user.pk}:{numbers.week_start.isoformat()}",
         title=TITLE,
         body=body.strip(),
         url=url,
-        channels=channels_for(user, Kind.SUMMARY),
+        channels=channels,
     )
-    return message is not None
 
 
 def refresh_summaries(*, user: User, weeks: Iterable[dt.date]) -> None:

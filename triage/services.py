@@ -66,15 +66,30 @@ def active_clearances(user: User) -> frozenset[str]:
     return frozenset(codes)
 
 
+# The columns the rules read, in the order of EntryData's fields.
+EVALUATED = (
+    "date", "pain", "night_pain", "woke_at_night", "rested", "rest_relief", "active_minutes",
+    "activities", "symptoms", "self_care", "daily_tasks", "sleep", "notes",
+)  # fmt: skip
+
+
 def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
-    """The entries the rules need, in one query whatever the length of the diary."""
-    first_date = (
-        Entry.objects.filter(user=user).order_by("date").values_list("date", flat=True).first()
+    """The entries the rules need, in one query whatever the length of the diary: the last
+    RECENT_DAYS days, and the diary's first FIRST_DAYS entries, which hold every entry of
+    its first FIRST_DAYS days (one entry a day at most; the rules read only those)."""
+    first_dates = Entry.objects.filter(user=user).order_by("date").values("date")[:FIRST_DAYS]
+    recent = Q(date__gte=today - dt.timedelta(days=RECENT_DAYS - 1), date__lte=today)
+    rows = (
+        Entry.objects.filter(recent | Q(date__in=first_dates), user=user)
+        .order_by("date")
+        .values_list(*EVALUATED)
     )
-    window = Q(date__gte=today - dt.timedelta(days=RECENT_DAYS - 1), date__lte=today)
-    if first_date is not None:
-        window |= Q(date__lte=first_date + dt.timedelta(days=FIRST_DAYS - 1))
-    return [entry_data(e) for e in Entry.objects.filter(window, user=user).order_by("date")]
+    return [
+        EntryData(day, pain, night, woke, rested, relief, minutes, tuple(activities),
+                  tuple(symptoms), tuple(self_care), tasks, sleep, notes)
+        for (day, pain, night, woke, rested, relief, minutes, activities, symptoms, self_care,
+             tasks, sleep, notes) in rows
+    ]  # fmt: skip
 
 
 def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
@@ -101,7 +116,8 @@ def recheck(
     acknowledged one carries the same evidence.
     """
     evaluation = evaluate_person(user, today)
-    with transaction.atomic():
+    # Part of the caller's transaction when there is one (no savepoint of its own).
+    with transaction.atomic(savepoint=False):
         record_findings(user, evaluation, reported=reported)
     return evaluation
 
@@ -119,14 +135,7 @@ def record_findings(
     now = timezone.now()
     raised = {result.code: result for result in evaluation.findings}
     open_by_code = {f.code: f for f in Finding.objects.filter(user=user, state=FindingState.OPEN)}
-    refreshed: list[Finding] = []
-    for code, finding in open_by_code.items():
-        result = raised.get(code)
-        finding.still_present = result is not None
-        if result is not None:
-            finding.evidence, finding.since, finding.last_seen = result.evidence, result.since, now
-        refreshed.append(finding)
-    Finding.objects.bulk_update(refreshed, ["still_present", "evidence", "since", "last_seen"])
+    _refresh(open_by_code, raised, now)
 
     candidates = [r for code, r in raised.items() if code not in open_by_code]
     if not candidates:
@@ -145,6 +154,30 @@ def record_findings(
         )
         transaction.on_commit(_enqueue_escalations)
     return created
+
+
+def _refresh(
+    open_by_code: dict[str, Finding], raised: dict[str, FindingResult], now: dt.datetime
+) -> None:
+    """Open findings raised again are seen now, with the evidence of today; the others are
+    no longer present. Usually one UPDATE: only findings whose evidence changed, or that
+    come and go, need one of their own."""
+    seen_again, gone = [], []
+    for code, finding in open_by_code.items():
+        result = raised.get(code)
+        if result is None:
+            if finding.still_present:
+                gone.append(finding.pk)
+        elif (finding.evidence, finding.since, finding.still_present) == (
+            result.evidence, result.since, True,
+        ):  # fmt: skip
+            seen_again.append(finding.pk)
+        else:
+            Finding.objects.filter(pk=finding.pk).update(
+                evidence=result.evidence, since=result.since, still_present=True, last_seen=now
+            )
+    Finding.objects.filter(pk__in=seen_again).update(last_seen=now)
+    Finding.objects.filter(pk__in=gone).update(still_present=False)
 
 
 def _acknowledged_evidence(user: User, codes: list[str]) -> set[tuple[str, str, dt.date]]:

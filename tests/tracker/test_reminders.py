@@ -202,7 +202,7 @@ def test_a_claim_whose_message_fails_is_rolled_back_and_claimed_again(
     def broken_send(**kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(reminders, "send", broken_send)
+    monkeypatch.setattr(reminders, "send_many", broken_send)
     with pytest.raises(RuntimeError):
         dispatch()
     alice_due.profile.refresh_from_db()
