@@ -67,7 +67,8 @@ class EmailTransport(Transport):
         per distinct message (a reminder wave is one text for everyone)."""
         rendered: dict[tuple[str, str, str, str], tuple[str, str]] = {}
         results: list[str | Exception] = []
-        with mailers.default as connection:
+        connection = mailers.default
+        try:
             for message in messages:
                 try:
                     content = (message.kind, message.title, message.body, message.url)
@@ -76,6 +77,8 @@ class EmailTransport(Transport):
                     results.append(self._send(email_for(message, rendered[content]), connection))
                 except Exception as error:  # noqa: BLE001 - the caller sorts errors by kind
                     results.append(error)
+        finally:
+            connection.close()
         return results
 
     def _send(
@@ -85,6 +88,7 @@ class EmailTransport(Transport):
             if connection is None:
                 email.send()
             else:
+                connection.open()  # a no-op while it is open: one connection for the batch
                 connection.send_messages([email])
         except smtplib.SMTPRecipientsRefused as error:
             raise PermanentError("the mail server refused the address") from error
