@@ -45,7 +45,7 @@ def push_service(status: int) -> Iterator[PushStub]:
             self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:
-            pass
+            """Keep the test output quiet: the stub's requests are asserted, not logged."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     stub.url = f"http://127.0.0.1:{server.server_address[1]}"

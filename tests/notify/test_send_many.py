@@ -78,7 +78,7 @@ def test_a_mail_server_that_does_not_answer_leaves_each_email_to_retry(
             raise ConnectionRefusedError("connection refused")
 
         def close(self) -> None:
-            pass
+            """Nothing was opened, so there is nothing to close."""
 
     class Mailers:
         default = Unreachable()
