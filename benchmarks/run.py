@@ -113,8 +113,22 @@ def measure(
     duration: float,
     started: float,
 ) -> int:
+    from benchmarks import servers as procs
+
+    steps: list[dict[str, object]] = []
+    cpu = {"machine": procs.busy_cpu_seconds(), "bench": procs.tree_cpu_seconds(os.getpid())}
+
     def step(what: str) -> None:
-        print(f"[{time.monotonic() - started:6.1f} s] {what}", flush=True)
+        """Say what runs next, and how much CPU other processes on the machine took since
+        the last step: a figure taken while something else used the cores says more about
+        that than about Upright."""
+        at = round(time.monotonic() - started, 1)
+        machine, bench = procs.busy_cpu_seconds(), procs.tree_cpu_seconds(os.getpid())
+        others = max(0.0, (machine - cpu["machine"]) - (bench - cpu["bench"]))
+        cpu.update(machine=machine, bench=bench)
+        steps.append({"at_s": at, "next": what, "other_processes_cpu_s_before": round(others, 1)})
+        note = f" (other processes used {others:.0f} CPU s meanwhile)" if others >= 5 else ""
+        print(f"[{at:6.1f} s] {what}{note}", flush=True)
 
     def left() -> float:
         return DEADLINE_S - (time.monotonic() - started)
@@ -129,7 +143,6 @@ def measure(
     from django.utils import timezone
 
     from benchmarks import data, fanout, query_counts, report, web
-    from benchmarks import servers as procs
 
     def cpu_of(worker: procs.Server) -> Callable[[], float]:
         def seconds() -> float:
@@ -193,6 +206,7 @@ def measure(
             "run_at": population.now.isoformat(timespec="seconds"),
             "quick": wave_people != FULL_WAVE,
             "seconds": round(time.monotonic() - started, 1),
+            "steps": steps,
             "machine": report.machine(),
             "settings": {
                 "database": db,

@@ -117,3 +117,18 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return sum(int(value) for value in fields[11:15]) / ticks
+
+
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine has spent working (not idle, not waiting on disk)."""
+    first_line = Path("/proc/stat").read_text().split("\n", 1)[0]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, first_line.split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and everything it started, running or done."""
+    try:
+        return cpu_seconds(pid) + sum(tree_cpu_seconds(child) for child in children(pid))
+    except FileNotFoundError:  # it ended meanwhile: its parent counts it once reaped
+        return 0.0
