@@ -7,12 +7,12 @@ problem is reported at once and nothing is written until the whole document is a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.audit import record
 from accounts.models import AuditAction, AuditEvent, User
+from tracker.exports.csv import write_entries
 from tracker.models import Entry, Profile
 from tracker.services import ENTRY_FIELDS, get_or_create_profile
 from triage.diary import (
@@ -39,8 +40,6 @@ from triage.services import active_clearances, entry_data, profile_data, recheck
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_NOTES_LENGTH = Entry._meta.get_field("notes").max_length or 2000
 PROFILE_ANSWERS = ("birth_year", "pain_started", "history", "onset", "location")
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -82,10 +81,7 @@ def entries_csv(user: User) -> str:
     # The entries of the canonical document: the same values, in the same order, as the JSON.
     rows = document_from(ProfileData(), entries)["entries"]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ENTRY_FIELDS)
-    for row in rows:
-        writer.writerow([_csv_cell(row[field]) for field in ENTRY_FIELDS])
+    write_entries(buffer, (SimpleNamespace(**row) for row in rows), include_notes=True)
     return buffer.getvalue()
 
 
@@ -249,30 +245,6 @@ def _clear_profile_flags(user: User, codes: frozenset[str]) -> None:
 
 
 def _new_entry(user: User, entry: EntryData) -> Entry:
-    return Entry(
-        user=user,
-        date=entry.date,
-        pain=entry.pain,
-        night_pain=entry.night_pain,
-        woke_at_night=entry.woke_at_night,
-        rested=entry.rested,
-        rest_relief=entry.rest_relief,
-        active_minutes=entry.active_minutes,
-        activities=list(entry.activities),
-        daily_tasks=entry.daily_tasks,
-        sleep=entry.sleep,
-        symptoms=list(entry.symptoms),
-        self_care=list(entry.self_care),
-        notes=entry.notes,
-    )
-
-
-def _csv_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        value = ";".join(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    values = {field: getattr(entry, field) for field in ENTRY_FIELDS}
+    lists_stored = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+    return Entry(user=user, **lists_stored)

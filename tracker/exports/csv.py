@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Protocol
-
-from tracker.models import Entry
+from typing import Any, Protocol
 
 COLUMNS = ("date", "pain", "night_pain", "woke_at_night", "rested", "rest_relief",
            "active_minutes", "activities", "daily_tasks", "sleep", "symptoms",
@@ -22,7 +20,8 @@ class Writable(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-def write_entries(out: Writable, entries: Iterable[Entry], *, include_notes: bool) -> None:
+def write_entries(out: Writable, entries: Iterable[Any], *, include_notes: bool) -> None:
+    """Entries, or anything with the same attribute names (the rows of a diary document)."""
     writer = csv.writer(out)
     writer.writerow((*COLUMNS, "notes") if include_notes else COLUMNS)
     for entry in entries:
