@@ -104,9 +104,6 @@ class PreferencesForm(forms.Form):
         label="Your time zone",
         max_length=64,
         help_text="For example Europe/London. Your diary days and reminders follow it.",
-        widget=forms.TextInput(
-            attrs={"data-browser-timezone": "replace-utc", "autocomplete": "off"}
-        ),
     )
 
     def clean(self) -> dict[str, Any]:

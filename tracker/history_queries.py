@@ -38,13 +38,15 @@ class History:
     logged_today: bool
 
 
-def period_from(value: str | None) -> int:
+def period_from(
+    value: str | None, *, periods: tuple[int, ...] = PERIODS, default: int = DEFAULT_PERIOD
+) -> int:
     """The number of days asked for, when it is one of the periods offered; else the default."""
     try:
         days = int(value or "")
     except ValueError:
-        return DEFAULT_PERIOD
-    return days if days in PERIODS else DEFAULT_PERIOD
+        return default
+    return days if days in periods else default
 
 
 def history_for(user: User, *, today: dt.date, days: int) -> History:

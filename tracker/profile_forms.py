@@ -55,9 +55,6 @@ class ProfileForm(forms.ModelForm):
         max_length=64,
         help_text="Filled in from your phone when possible, for example Europe/London. "
         "Your diary days and reminders follow it.",
-        widget=forms.TextInput(
-            attrs={"data-browser-timezone": "replace-utc", "autocomplete": "off", "list": "tz-list"}
-        ),
     )
     reminder_time = forms.TimeField(
         label="Daily reminder time",

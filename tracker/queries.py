@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
-
 from accounts.models import User
 from tracker.models import Entry
 
@@ -21,7 +19,3 @@ def activities_of_day_before(user: User, day: dt.date) -> list[str]:
         .first()
     )
     return list(previous or [])
-
-
-def entries_between(user: User, start: dt.date, end: dt.date) -> QuerySet[Entry]:
-    return Entry.objects.filter(user=user, date__gte=start, date__lte=end).order_by("date")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from accounts.models import User
+from tracker.history_queries import period_from as history_period_from
 from tracker.models import Entry, PegResponse, Share, WeeklySummary
 from tracker.summaries import WeekNumbers
 from tracker.vocabulary import Symptom
@@ -85,12 +86,8 @@ def symptoms_in_words(entry: Entry) -> str:
 
 
 def period_from(value: str | None) -> int:
-    """One of the periods offered, or the default."""
-    try:
-        days = int(value or "")
-    except ValueError:
-        return DEFAULT_PERIOD
-    return days if days in PERIODS else DEFAULT_PERIOD
+    """One of the review's periods (which add a year to the history's), or the default."""
+    return history_period_from(value, periods=PERIODS, default=DEFAULT_PERIOD)
 
 
 def patient_today(patient: User) -> dt.date:
