@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -57,6 +58,8 @@ WAITING = (Outcome.PENDING, Outcome.RETRY)
 URGENT_KINDS = frozenset({Kind.ESCALATION, Kind.PHYSIO_ALERT})
 ESCALATIONS_QUEUE = "escalations"
 DELIVERY_CHUNK = 500  # deliveries claimed and attempted together
+# One sweep stops taking new chunks after this, well before the next one is due.
+SWEEP_BUDGET = dt.timedelta(seconds=45)
 
 
 @dataclass(frozen=True)
@@ -328,17 +331,30 @@ def schedule_retry(delivery_id: int, backoff: dt.timedelta, *, urgent: bool = Fa
         log.warning("Could not queue a retry of delivery %s; the sweeper will", delivery_id)
 
 
-def retry_overdue_deliveries(now: dt.datetime | None = None, limit: int = 200) -> int:
+def retry_overdue_deliveries(
+    now: dt.datetime | None = None, budget: dt.timedelta = SWEEP_BUDGET
+) -> int:
     """Attempt deliveries whose next attempt is overdue: never attempted (the worker died
-    after recording), retries that were never queued, attempts whose worker died."""
-    now = now or timezone.now()
-    overdue = list(
-        Delivery.objects.filter(outcome__in=WAITING, next_attempt_at__lte=now - SWEEP_GRACE)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    deliver(overdue)
-    return len(overdue)
+    after recording), retries that were never queued, attempts whose worker died.
+
+    Drains the whole backlog a chunk at a time (a dead worker can leave thousands), until
+    nothing overdue is left or the time budget is spent; the next sweep goes on from there.
+    Each attempt moves its row's next attempt into the future, so no row is taken twice.
+    """
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    stop_at = time.monotonic() + budget.total_seconds()
+    swept = 0
+    while time.monotonic() < stop_at:
+        overdue = list(
+            Delivery.objects.filter(outcome__in=WAITING, next_attempt_at__lte=cutoff)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:DELIVERY_CHUNK]
+        )
+        if not overdue:
+            break
+        deliver(overdue)
+        swept += len(overdue)
+    return swept
 
 
 def unread_count(user: User) -> int:

@@ -74,8 +74,8 @@ def failing_email(monkeypatch: pytest.MonkeyPatch):
     return install
 
 
-def recorded_message(user: User) -> Message:
-    return Message.objects.create(key="k", user=user, kind=Kind.REMINDER, title="t", body="b")
+def recorded_message(user: User, key: str = "k") -> Message:
+    return Message.objects.create(key=key, user=user, kind=Kind.REMINDER, title="t", body="b")
 
 
 def delivery(message: Message, channel: str) -> Delivery:
@@ -186,6 +186,43 @@ def test_the_sweeper_delivers_what_a_dead_worker_left_pending(alice: User) -> No
         assert retry_overdue_deliveries() == 1
     assert delivery(message, Channel.EMAIL).outcome == Outcome.SENT
     assert len(mail.outbox) == 1
+
+
+def test_one_sweep_drains_a_backlog_bigger_than_a_chunk(alice: User) -> None:
+    # A worker killed mid-wave can leave hundreds of rows: one sweep takes them all, a
+    # chunk at a time, rather than a few hundred a minute.
+    backlog = service.DELIVERY_CHUNK + 1
+    with time_machine.travel(NOW, tick=False):
+        messages = Message.objects.bulk_create(
+            Message(key=f"reminder:{n}", user=alice, kind=Kind.REMINDER, title="t", body="b")
+            for n in range(backlog)
+        )
+        Delivery.objects.bulk_create(
+            Delivery(message=message, channel=Channel.EMAIL, outcome=Outcome.PENDING)
+            for message in messages
+        )
+    with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+        assert retry_overdue_deliveries() == backlog
+        assert retry_overdue_deliveries() == 0
+    assert set(Delivery.objects.values_list("outcome", flat=True)) == {Outcome.SENT}
+    assert len(mail.outbox) == backlog
+
+
+def test_a_sweep_stops_taking_chunks_once_its_time_budget_is_spent(
+    alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "DELIVERY_CHUNK", 2)
+    with time_machine.travel(NOW, tick=False):
+        for n in range(5):
+            Delivery.objects.create(
+                message=recorded_message(alice, key=f"reminder:{n}"),
+                channel=Channel.EMAIL,
+                outcome=Outcome.PENDING,
+            )
+    with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+        assert retry_overdue_deliveries(budget=dt.timedelta(0)) == 0
+        assert Delivery.objects.filter(outcome=Outcome.PENDING).count() == 5
+        assert retry_overdue_deliveries() == 5
 
 
 def test_the_sweeper_retries_an_attempt_whose_worker_died_once_its_lease_runs_out(
