@@ -89,6 +89,12 @@ def check(limit: Limit, who: object, now: dt.datetime | None = None) -> None:
 def _count(limit: Limit, who: object, now: dt.datetime, *, only_below_limit: bool) -> bool:
     start = window_of(limit, now)
     key = limit.key(who)
+    # Usually the window's row exists and has room: one UPDATE, and done.
+    window = RateLimit.objects.filter(key=key, window_start=start)
+    if only_below_limit:
+        window = window.filter(count__lt=limit.allowed)
+    if window.update(count=F("count") + 1) == 1:
+        return True
     with transaction.atomic():
         row, created = RateLimit.objects.get_or_create(key=key, window_start=start)
         if created:  # a new window: the old ones for this key are of no more use

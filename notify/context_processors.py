@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:
@@ -11,4 +12,5 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
         return {}
     from notify.service import unread_count
 
-    return {"unread_notifications": unread_count(user)}
+    # Counted only when a template shows it (a full page's navigation; no htmx fragment).
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from accounts.models import User
-from tracker.models import Entry
+from tracker.models import Entry, Profile
+
+
+def profile_of(user: User) -> Profile | None:
+    """The person's profile, or None: read once per user object, then kept on it (Django
+    caches the one-to-one relation both ways, also when the profile is created)."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
 
 
 def entry_on(user: User, day: dt.date) -> Entry | None:

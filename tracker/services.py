@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -38,7 +39,10 @@ class SavedEntry:
 
 
 def get_or_create_profile(user: User) -> Profile:
+    """The person's profile as stored now (read, or created), kept on the user object so
+    that a re-check later in this request evaluates these answers."""
     profile, _ = Profile.objects.get_or_create(user=user)
+    user.profile = profile
     return profile
 
 
@@ -80,14 +84,19 @@ def save_entry(*, user: User, values: dict[str, Any], editing: Entry | None = No
 def _save_entry_once(
     user: User, values: dict[str, Any], editing: Entry | None, client_uuid: uuid.UUID
 ) -> SavedEntry:
+    # One read for both questions: is this form's entry saved already, and what is on
+    # the chosen day?
+    found = list(
+        Entry.objects.filter(Q(client_uuid=client_uuid) | Q(date=values["date"]), user=user)
+    )
     target = editing
     if target is None:
-        target = Entry.objects.filter(user=user, client_uuid=client_uuid).first()
+        target = next((e for e in found if e.client_uuid == client_uuid), None)
         if target is not None and target.date != values["date"]:
             # The same form can only ever be one day's entry: a resent form for another
             # day is a tampered or stale page, never a reason to move a saved entry.
             raise DayAlreadyLogged(target)
-    on_that_day = Entry.objects.filter(user=user, date=values["date"]).first()
+    on_that_day = next((e for e in found if e.date == values["date"]), None)
     if on_that_day is not None and (target is None or on_that_day.pk != target.pk):
         raise DayAlreadyLogged(on_that_day)
     created = target is None

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tracker.models import Entry, Profile
+from tracker.queries import profile_of
 from triage.diary import EntryData, ProfileData
 from triage.engine import Evaluation, FindingResult, evaluate
 from triage.models import (
@@ -93,7 +94,7 @@ def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
 
 
 def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
-    profile = Profile.objects.filter(user=user).first()
+    profile = profile_of(user)
     if today is None:
         today = profile.local_today() if profile else timezone.now().date()
     profile_date = profile.created_at.date() if profile else None

@@ -4,10 +4,12 @@ import datetime as dt
 import re
 import threading
 import uuid
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import make_patient
@@ -260,3 +262,42 @@ def test_a_concurrent_double_submit_stores_one_entry_and_never_errors() -> None:
     assert Entry.objects.filter(user=alice).count() == 1
     assert all(status in (302, 409) for status in statuses), statuses
     assert 500 not in statuses
+
+
+def ready_to_save_again(user, day: dt.date, diary_days: int) -> Callable[[], None]:
+    """After `diary_days` days of diary and a first save of today, saving today again."""
+    Entry.objects.bulk_create(
+        Entry(user=user, date=day - dt.timedelta(days=n), pain=3, rested=True)
+        for n in range(1, diary_days + 1)
+    )
+    client = Client()
+    client.force_login(user)
+    form = entry_form(day, rested="on", rest_relief="no")
+    client.post(reverse("tracker:today"), form, headers={"HX-Request": "true"})
+
+    def save_again() -> None:
+        response = client.post(reverse("tracker:today"), form, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert 'data-entry-form="edit"' in response.content.decode()
+
+    return save_again
+
+
+def queries_of(action: Callable[[], None]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
+
+
+def test_saving_a_day_costs_a_fixed_number_of_queries_whatever_the_diary(
+    alice, bob, local_today, django_assert_max_num_queries
+) -> None:
+    two_months, two_years = (
+        ready_to_save_again(alice, local_today, 60),
+        ready_to_save_again(bob, local_today, 730),
+    )
+    # Session, user, profile, rate limit; the entry's read and write; triage's three reads
+    # and its writes; the banner's findings; the transaction.
+    with django_assert_max_num_queries(16):
+        two_years()
+    assert queries_of(two_years) == queries_of(two_months)

@@ -14,12 +14,18 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import ratelimit
 from accounts.decorators import patient_required
+from accounts.models import User
 from tracker.entry_forms import EntryForm
 from tracker.models import Entry
-from tracker.queries import activities_of_day_before, entry_on
+from tracker.queries import activities_of_day_before, entry_on, profile_of
 from tracker.services import DayAlreadyLogged, delete_entry, get_or_create_profile, save_entry
 from triage.presentation import result_panel
 from triage.services import evaluate_person
+
+
+def _local_today(user: User) -> dt.date:
+    """Today in the person's time zone, from the profile the onboarding check already read."""
+    return (profile_of(user) or get_or_create_profile(user)).local_today()
 
 
 def _initial_for(entry: Entry | None, day: dt.date, prefill_activities: list[str]) -> dict:
@@ -104,10 +110,10 @@ def _render(
 @patient_required
 @require_http_methods(["GET", "POST"])
 def today(request: HttpRequest) -> HttpResponse:
-    local_today = get_or_create_profile(request.user).local_today()
-    existing = entry_on(request.user, local_today)
-    if existing is not None and request.method == "GET":
+    local_today = _local_today(request.user)
+    if request.method == "GET" and (existing := entry_on(request.user, local_today)):
         return redirect("tracker:edit_entry", existing.pk)
+    # A POST saves today's entry whether or not one exists (the same form again updates it).
     return _entry_page(request, entry=None, day=local_today, today=local_today)
 
 
@@ -115,7 +121,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def log_day(request: HttpRequest, day: str) -> HttpResponse:
-    local_today = get_or_create_profile(request.user).local_today()
+    local_today = _local_today(request.user)
     try:
         chosen = dt.date.fromisoformat(day)
     except ValueError as error:
@@ -131,7 +137,7 @@ def log_day(request: HttpRequest, day: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
-    local_today = get_or_create_profile(request.user).local_today()
+    local_today = _local_today(request.user)
     return _entry_page(request, entry=entry, day=entry.date, today=local_today)
 
 
