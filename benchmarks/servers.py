@@ -72,7 +72,7 @@ def start_worker(env: dict[str, str], bench_dir: Path, name: str = "worker") -> 
     """`celery worker`, as in production (both queues), with two processes."""
     log_path = bench_dir / f"{name}.log"
     command = [
-        str(BIN / "celery"), "-A", "config", "worker", "-Q", "escalations,default",
+        str(BIN / "celery"), "-A", "config", "worker", "-Q", ",".join(WORKER_QUEUES),
         "-c", "2", "--loglevel", "INFO", "-n", f"bench-{os.getpid()}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
@@ -83,6 +83,19 @@ def start_worker(env: dict[str, str], bench_dir: Path, name: str = "worker") -> 
             raise RuntimeError("worker did not start:\n" + log_path.read_text()[-3000:])
         time.sleep(0.2)
     return server
+
+
+WORKER_QUEUES = ("escalations", "default")
+
+
+def empty_queues(broker_url: str) -> int:
+    """Drop every task still queued: what a phase that ran out of time left undone must
+    not run (and use the cores) during the next phase."""
+    from kombu import Connection
+
+    with Connection(broker_url) as connection:
+        channel = connection.default_channel
+        return sum(channel.queue_purge(queue) or 0 for queue in WORKER_QUEUES)
 
 
 def _spawn(name: str, command: list[str], env: dict[str, str], log_path: Path) -> Server:

@@ -15,12 +15,13 @@ escapes, an attribute set to True is bare and one set to False is left out.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
 
@@ -29,6 +30,8 @@ Widget = Mapping[str, Any]
 
 def text(value: Any) -> str:
     """`{{ value }}`: localised, then escaped unless already safe."""
+    if type(value) is str:  # the usual case: Django's escape, without its lazy-text check
+        return html.escape(value)
     if not isinstance(value, str):
         value = localize(template_localtime(value))
     return conditional_escape(value)
@@ -44,7 +47,7 @@ def formatted(value: Any) -> str:
         value = "%s" % value  # noqa: UP031 - exactly what the filter does
     except (ValueError, TypeError):
         return ""
-    return escape(value)
+    return html.escape(value)
 
 
 def attrs_html(attrs: Mapping[str, Any]) -> str:

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from tracker.models import Entry
 from tracker.services import delete_entry, save_entry, update_profile
+from triage.diary import EntryData
 from triage.models import EscalationOutbox, Finding, FindingState
 from triage.rules import RULES
-from triage.services import acknowledge, recheck
+from triage.services import acknowledge, entries_for_evaluation, recheck
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,35 @@ def test_the_public_catalogue_lists_every_rule(client) -> None:
     page = client.get(reverse("triage:how_it_works")).content.decode()
     for rule in RULES:
         assert rule.code in page
+
+
+def test_the_rules_read_the_diarys_first_14_entries_and_its_last_14_days(alice, bob) -> None:
+    today = dt.date(2026, 11, 25)
+    every_other_day = [today - dt.timedelta(days=n) for n in range(0, 90, 2)]
+    Entry.objects.bulk_create(
+        Entry(
+            user=alice, date=day, pain=n % 11, night_pain=None if n % 3 else 4,
+            woke_at_night=n % 2 == 0, rested=n % 4 == 0, rest_relief="no" if n % 4 == 0 else None,
+            active_minutes=n, activities=["walking", "desk_work"] if n % 2 else [],
+            symptoms=["fever"] if n == 5 else [], self_care=["heat_or_cold"], daily_tasks="managed",
+            sleep=None, notes=f"day {n} <b>&'\"",
+        )
+        for n, day in enumerate(every_other_day)
+    )  # fmt: skip
+    diary(bob, today, 30)  # someone else's diary is never read
+
+    read = entries_for_evaluation(alice, today)
+
+    first_14 = sorted(every_other_day)[:14]
+    last_14_days = [day for day in every_other_day if day > today - dt.timedelta(days=14)]
+    assert [entry.date for entry in read] == sorted(set(first_14) | set(last_14_days))
+    stored = {
+        row["date"]: row
+        for row in Entry.objects.filter(user=alice).values(*EntryData.__dataclass_fields__)
+    }
+    for entry in read:
+        row = stored[entry.date]
+        for name in EntryData.__dataclass_fields__:
+            value = getattr(entry, name)
+            expected = tuple(row[name]) if isinstance(row[name], list) else row[name]
+            assert value == expected and type(value) is type(expected), (entry.date, name)
