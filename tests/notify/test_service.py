@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy as email_policy
+import re
 
 import pytest
 import time_machine
@@ -14,7 +16,13 @@ from accounts.models import User
 from notify import service
 from notify.models import Channel, Delivery, Kind, Message, Outcome
 from notify.service import retry_overdue_deliveries, send, unread_count
-from notify.transports import PermanentError, TransientError, Transport
+from notify.transports import (
+    EMAIL_POLICY,
+    PermanentError,
+    TransientError,
+    Transport,
+    email_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -295,3 +303,23 @@ def test_a_retry_the_broker_refuses_is_left_for_the_sweeper(alice, failing_email
     failing_email(TransientError("mail server timed out"))
     message = send_reminder(alice, [Channel.EMAIL])  # the test broker is unreachable
     assert delivery(message, Channel.EMAIL).outcome == Outcome.RETRY
+
+
+def without_date_id_and_boundaries(raw: bytes) -> bytes:
+    raw = re.sub(rb"=+\d+==", b"BOUNDARY", raw)
+    return re.sub(rb"(Date|Message-ID): [^\n]*", b"", raw)
+
+
+def test_an_email_is_built_exactly_as_under_pythons_default_policy(alice: User) -> None:
+    message = Message.objects.create(
+        key="k", user=alice, kind=Kind.SUMMARY, title="Your week: «better» ✓", body="Body\n" * 3
+    )
+    for _ in range(2):  # the second time with the header classes already made
+        email = email_for(message)
+        ours, standard = email.message(), email.message(policy=email_policy.default)
+        assert ours.policy.header_factory is EMAIL_POLICY.header_factory
+        assert without_date_id_and_boundaries(ours.as_bytes()) == without_date_id_and_boundaries(
+            standard.as_bytes()
+        )
+    registry = EMAIL_POLICY.header_factory
+    assert registry["Subject"] is registry["subject"]
