@@ -28,6 +28,15 @@ class PermanentError(Exception):
     """Trying again cannot help (no address, a subscription that is gone)."""
 
 
+# Errors that say the mail server itself is not there, not that one email was refused.
+SERVER_UNREACHABLE = (
+    TimeoutError,
+    ConnectionError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+
+
 class Transport:
     channel: str
     # True for a channel that has delivered once the message is stored (no I/O, cannot
@@ -70,14 +79,24 @@ class EmailTransport(Transport):
         per distinct message (a reminder wave is one text for everyone)."""
         rendered: dict[tuple[str, str, str, str], tuple[str, str]] = {}
         results: list[str | Exception] = []
+        unreachable: TransientError | None = None
         connection = mailers.default
         try:
             for message in messages:
+                if unreachable is not None:
+                    # The server did not answer: the rest wait for their retry rather than
+                    # each waiting out the timeout (500 of them would outlast the task).
+                    results.append(TransientError(f"not attempted: {unreachable}"))
+                    continue
                 try:
                     content = (message.kind, message.title, message.body, message.url)
                     if content not in rendered:
                         rendered[content] = rendered_texts(message)
                     results.append(self._send(email_for(message, rendered[content]), connection))
+                except TransientError as error:
+                    results.append(error)
+                    if isinstance(error.__cause__, SERVER_UNREACHABLE):
+                        unreachable = error
                 except Exception as error:  # noqa: BLE001 - the caller sorts errors by kind
                     results.append(error)
         finally:

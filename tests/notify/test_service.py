@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.policy as email_policy
 import re
+import smtplib
 
 import pytest
 import time_machine
@@ -13,7 +14,7 @@ from django.core import mail
 from django.db import transaction
 
 from accounts.models import User
-from notify import service
+from notify import service, transports
 from notify.models import Channel, Delivery, Kind, Message, Outcome
 from notify.service import retry_overdue_deliveries, send, unread_count
 from notify.transports import (
@@ -323,3 +324,38 @@ def test_an_email_is_built_exactly_as_under_pythons_default_policy(alice: User) 
         )
     registry = EMAIL_POLICY.header_factory
     assert registry["Subject"] is registry["subject"]
+
+
+class SilentMailServer:
+    """A mail backend whose server never answers: each send waits out the timeout."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error, self.sends = error, 0
+
+    def open(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def send_messages(self, emails: list) -> int:
+        self.sends += 1
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "sends"),
+    [(TimeoutError("timed out"), 1), (smtplib.SMTPDataError(452, "mailbox busy"), 3)],
+)
+def test_a_server_that_does_not_answer_is_waited_for_once_per_batch(
+    alice: User, monkeypatch: pytest.MonkeyPatch, error: Exception, sends: int
+) -> None:
+    server = SilentMailServer(error)
+    monkeypatch.setattr(transports, "mailers", type("Mailers", (), {"default": server}))
+    messages = [recorded_message(alice, key=f"k{n}") for n in range(3)]
+
+    results = transports.EmailTransport().send_each(messages)
+
+    # One refused email does not stop the others; a server that is not there does.
+    assert server.sends == sends
+    assert all(isinstance(result, TransientError) for result in results)
