@@ -77,6 +77,8 @@ def channels_for_many(
         and kind in RESPECTS_QUIET_HOURS
         and has_quiet_hours(preferences[pk])
     ]
+    from tracker.queries import zones_of
+
     for pk, zone in zones_of(quiet).items():
         if in_quiet_hours(preferences[pk], at, zone):
             chosen[pk].discard(Channel.PUSH)
@@ -92,18 +94,6 @@ def pushable(user_ids: Sequence[int]) -> set[int]:
         return set()
     subscribed = PushSubscription.objects.filter(user_id__in=user_ids)
     return set(subscribed.values_list("user_id", flat=True).distinct())
-
-
-def zones_of(user_ids: Sequence[int]) -> dict[int, zoneinfo.ZoneInfo]:
-    """Each person's time zone (UTC for someone without a profile)."""
-    from tracker.models import Profile
-
-    utc = zoneinfo.ZoneInfo("UTC")
-    if not user_ids:
-        return {}
-    profiles = Profile.objects.filter(user_id__in=user_ids).only("user_id", "time_zone")
-    zones = {profile.user_id: profile.zone for profile in profiles}
-    return {pk: zones.get(pk, utc) for pk in user_ids}
 
 
 def has_quiet_hours(preference: NotificationPreference) -> bool:

@@ -37,7 +37,6 @@ from functools import partial
 from itertools import batched
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -254,11 +253,7 @@ def attempt_delivery(delivery_id: int) -> Outcome | None:
     )
     if delivery is None:
         return None
-    now = timezone.now()
-    claimed = Delivery.objects.filter(
-        pk=delivery.pk, outcome__in=WAITING, attempts=delivery.attempts
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + ATTEMPT_LEASE, updated_at=now)
-    if claimed != 1:
+    if _take([delivery.pk], delivery.attempts, timezone.now()) != 1:
         return None
     delivery.attempts += 1
     [outcome] = finish([(delivery, *try_transport(delivery))])

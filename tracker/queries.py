@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
 
 from accounts.models import User
 from tracker.models import Entry, Profile
+
+UTC = zoneinfo.ZoneInfo("UTC")
+
+
+def zones_of(user_ids: Sequence[int]) -> dict[int, zoneinfo.ZoneInfo]:
+    """Each person's time zone (UTC for someone without a profile), in one query."""
+    if not user_ids:
+        return {}
+    profiles = Profile.objects.filter(user_id__in=user_ids).only("user_id", "time_zone")
+    zones = {profile.user_id: profile.zone for profile in profiles}
+    return {pk: zones.get(pk, UTC) for pk in user_ids}
 
 
 def profile_of(user: User) -> Profile | None:

@@ -114,11 +114,6 @@ def send_reminders(profile_ids: list[int], now: dt.datetime | None = None) -> in
     return remind_all(list(due.select_related("user").order_by("pk")), now)
 
 
-def remind(profile: Profile, now: dt.datetime) -> bool:
-    """Claim this profile's due slot, and record its reminder in the same transaction."""
-    return remind_all([profile], now) == 1
-
-
 def remind_all(profiles: Sequence[Profile], now: dt.datetime) -> int:
     """Claim each profile's due slot and record the reminders, all in one transaction: a
     slot is never advanced without its message, nor the reverse. Returns how many were

@@ -39,6 +39,7 @@ from tracker.models import (
     SummarySchedule,
     WeeklySummary,
 )
+from tracker.queries import zones_of
 from tracker.reminders import local_moment
 from tracker.vocabulary import Activity, SelfCare
 from triage.diary import EntryData
@@ -479,14 +480,9 @@ def compute_weeks(
     }
 
 
-def zone_of(user: User) -> zoneinfo.ZoneInfo:
-    profile = Profile.objects.filter(user=user).first()
-    return profile.zone if profile else zoneinfo.ZoneInfo("UTC")
-
-
 def numbers_for(user: User, week_start: dt.date) -> WeekNumbers:
     """One person's week as it stands now (the physiotherapist's view, a refresh)."""
-    return compute_weeks([user.pk], week_start, zone_of(user))[user.pk]
+    return compute_weeks([user.pk], week_start, zones_of([user.pk])[user.pk])[user.pk]
 
 
 def build_summaries(*, user_ids: Sequence[int], week_start: dt.date, time_zone: str) -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import fields
 from functools import cache
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -44,21 +46,7 @@ def profile_data(profile: Profile | None, cleared: frozenset[str]) -> ProfileDat
 
 
 def entry_data(entry: Entry) -> EntryData:
-    return EntryData(
-        date=entry.date,
-        pain=entry.pain,
-        night_pain=entry.night_pain,
-        woke_at_night=entry.woke_at_night,
-        rested=entry.rested,
-        rest_relief=entry.rest_relief,
-        active_minutes=entry.active_minutes,
-        activities=tuple(entry.activities),
-        daily_tasks=entry.daily_tasks,
-        sleep=entry.sleep,
-        symptoms=tuple(entry.symptoms),
-        self_care=tuple(entry.self_care),
-        notes=entry.notes,
-    )
+    return EntryData(**{name: _read(name, getattr(entry, name)) for name in EVALUATED})
 
 
 def active_clearances(user: User) -> frozenset[str]:
@@ -68,11 +56,14 @@ def active_clearances(user: User) -> frozenset[str]:
     return frozenset(codes)
 
 
-# The columns the rules read, in the order of EntryData's fields.
-EVALUATED = (
-    "date", "pain", "night_pain", "woke_at_night", "rested", "rest_relief", "active_minutes",
-    "activities", "symptoms", "self_care", "daily_tasks", "sleep", "notes",
-)  # fmt: skip
+# The columns the rules read: EntryData's fields, named as the Entry model's.
+EVALUATED = tuple(field.name for field in fields(EntryData))
+LIST_COLUMNS = frozenset(
+    name for name in EVALUATED if isinstance(Entry._meta.get_field(name), models.JSONField)
+)
+BOOLEAN_COLUMNS = frozenset(
+    name for name in EVALUATED if isinstance(Entry._meta.get_field(name), models.BooleanField)
+)
 
 
 def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
@@ -91,11 +82,9 @@ def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
         )
         rows = cursor.fetchall()
     return [
-        EntryData(_date(day), pain, night, bool(woke), bool(rested), relief, minutes,
-                  _codes(activities), _codes(symptoms), _codes(self_care), tasks, sleep, notes)
-        for (day, pain, night, woke, rested, relief, minutes, activities, symptoms, self_care,
-             tasks, sleep, notes) in rows
-    ]  # fmt: skip
+        EntryData(**{name: _read(name, value) for name, value in zip(EVALUATED, row, strict=True)})
+        for row in rows
+    ]
 
 
 @cache
@@ -113,15 +102,17 @@ def _diary_sql() -> str:
     )
 
 
-def _date(value: dt.date | str) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def _codes(value: str | list[str] | None) -> tuple[str, ...]:
-    """A JSON list column: text from SQLite and from Django's PostgreSQL connection."""
-    if isinstance(value, str):
-        value = json.loads(value)
-    return tuple(value or ())
+def _read(name: str, value: Any) -> Any:
+    """A column's value as EntryData holds it, from a model or a raw row: lists as tuples
+    (JSON text from SQLite and from Django's PostgreSQL connection), booleans (0 and 1 in
+    a raw SQLite row), days as dates."""
+    if name in LIST_COLUMNS:
+        return tuple(json.loads(value) if isinstance(value, str) else value or ())
+    if name in BOOLEAN_COLUMNS:
+        return bool(value)
+    if name == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
 
 
 def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:

@@ -191,8 +191,8 @@ def test_a_second_beat_at_the_same_minute_sends_nothing_more(alice_due: User) ->
 
 def test_a_worker_holding_a_stale_row_loses_the_claim(alice_due: User) -> None:
     stale = Profile.objects.get(user=alice_due)
-    assert reminders.remind(Profile.objects.get(user=alice_due), NOW)
-    assert not reminders.remind(stale, NOW)
+    assert reminders.remind_all([Profile.objects.get(user=alice_due)], NOW) == 1
+    assert reminders.remind_all([stale], NOW) == 0
     assert Message.objects.filter(user=alice_due).count() == 1
 
 
