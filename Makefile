@@ -34,8 +34,11 @@ run: $(STAMP)
 demo-code: $(STAMP)
 	@$(BIN)/python manage.py demo_code
 
+# The browser tests need Chromium: tools/provide-chromium finds one or installs it.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@chromium="$$(PYTHON=$(BIN)/python tools/provide-chromium)" || exit 1; \
+	echo "Browser tests use: $$chromium"; \
+	UPRIGHT_CHROMIUM="$$chromium" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -1,4 +1,4 @@
-"""A real headless Chromium (Debian's, else Playwright's own) against the live test server."""
+"""A real headless Chromium (the one `make test` provides) against the live test server."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 def chromium_path() -> str | None:
+    """The Chromium `make test` provided (tools/provide-chromium), else one on this machine;
+    None means Playwright's own build."""
+    provided = os.environ.get("UPRIGHT_CHROMIUM")
+    if provided:
+        return None if provided == "playwright" else provided
     candidates = ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
     for candidate in candidates:
         if candidate and Path(candidate).exists():
