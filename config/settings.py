@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "triage.context_processors.urgent_banner",
+                "triage.context_processors.emergency_numbers",
                 "notify.context_processors.unread_notifications",
             ],
         },

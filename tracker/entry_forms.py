@@ -59,6 +59,13 @@ class ChipsWidget(forms.CheckboxSelectMultiple):
         return mark_safe(f'<ul class="chips"{list_id_html}>{options}</ul>')
 
 
+# Behind "More about today" on the entry page; day pain, night pain, activity and the
+# warning symptoms are always shown.
+OPTIONAL_FIELDS = (
+    "rested", "rest_relief", "daily_tasks", "sleep", "activities", "self_care", "notes",
+)  # fmt: skip
+
+
 def _to_int(value: str) -> int:
     return int(value)
 

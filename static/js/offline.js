@@ -34,12 +34,29 @@
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
+  var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  function dayInWords(iso) {
+    // "Wednesday 2 December", as the pages write dates; the ISO date is a calendar day.
+    var parts = String(iso || "").split("-").map(Number);
+    if (parts.length !== 3 || parts.some(isNaN)) { return iso || "that day"; }
+    var day = new Date(parts[0], parts[1] - 1, parts[2]);
+    return DAYS[day.getDay()] + " " + day.getDate() + " " + MONTHS[day.getMonth()];
+  }
   function status(text, kind) {
     var box = document.getElementById("offline-status");
-    if (!box) { return; }
+    if (!box) { return null; }
     box.textContent = text;
     box.className = "message message-" + (kind || "info");
     box.hidden = !text;
+    return box;
+  }
+  function showWhereLooking(box) {
+    // The message is at the top of the page: go there and give it focus (announced).
+    if (!box) { return; }
+    window.scrollTo(0, 0);
+    box.focus({preventScroll: true});
   }
   function entryForm() { return document.querySelector("form[data-entry-form]"); }
 
@@ -52,7 +69,8 @@
     var day = (fields.find(function (f) { return f[0] === "date"; }) || [])[1];
     if (!uuid) { return Promise.resolve(); }
     return keep({uuid: uuid, date: day, fields: fields, queuedAt: new Date().toISOString()}).then(function () {
-      status("Saved on this phone. It will be sent when you are back online.", "info");
+      showWhereLooking(status("Saved on this phone: your entry for " + dayInWords(day) +
+        ". It will be sent when you are back online.", "info"));
     });
   }
 
@@ -75,9 +93,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {status: "error"}; }).then(function (data) {
         if (data.status === "saved") {
-          return forget(entry.uuid).then(function () {
-            status("Your entry for " + entry.date + " kept on this phone has been sent and saved.", "success");
-          });
+          return forget(entry.uuid).then(function () { sent(entry, data); });
         }
         if (data.status === "conflict" || data.status === "invalid") {
           // Shown, never silently overwritten: the person decides what to keep.
@@ -89,6 +105,22 @@
       });
     });
   }
+  function sent(entry, data) {
+    // On the form this entry came from, show that day's saved entry and its result, so
+    // the form is not left blank (a blank form invites a second entry).
+    var form = entryForm();
+    var uuidField = form && form.querySelector("input[name='client_uuid']");
+    var dateField = form && form.querySelector("input[name='date']");
+    var sameForm = uuidField && uuidField.value === entry.uuid;
+    var blankFormForThatDay = form && form.dataset.entryForm === "new" && dateField &&
+      dateField.value === entry.date;
+    if ((sameForm || blankFormForThatDay) && data.url) {
+      window.location.assign(data.url + "?saved=1");
+      return;
+    }
+    showWhereLooking(status("Your entry for " + dayInWords(entry.date) +
+      ", kept on this phone, has been sent and saved.", "success"));
+  }
   function showProblem(entry, data) {
     var box = document.getElementById("offline-status");
     if (!box) { return; }
@@ -98,9 +130,10 @@
     if (data.url) {
       var link = document.createElement("a");
       link.href = data.url;
-      link.textContent = "Open the entry for " + entry.date;
+      link.textContent = "Open the entry for " + dayInWords(entry.date);
       box.appendChild(link);
     }
+    showWhereLooking(box);
   }
 
   function browserToday() {
@@ -145,7 +178,8 @@
     if (window.indexedDB) {
       pendingEntries().then(function (entries) {
         if (entries.length && !navigator.onLine) {
-          status("Saved on this phone. It will be sent when you are back online.", "info");
+          status("Saved on this phone. " + (entries.length === 1 ? "1 entry" : entries.length + " entries") +
+            " will be sent when you are back online.", "info");
         }
       }).catch(function () {});
     }

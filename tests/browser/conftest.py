@@ -83,7 +83,8 @@ class Shots:
         self.count += 1
         # caret="initial": hiding the caret would inject a style the CSP rightly refuses.
         path = str(self.folder / f"{self.count:02d}-{step}.png")
-        page.screenshot(path=path, full_page=True, caret="initial")
+        # What the screen shows, not the whole page: text far above the viewport was not seen.
+        page.screenshot(path=path, full_page=False, caret="initial")
 
 
 @pytest.fixture
@@ -102,3 +103,40 @@ def log_in_with_code(page, email: str, password: str, user) -> None:
     page.get_by_role("button", name="Log in").click()
     page.get_by_label("Code from your app, or a recovery code").fill(code_now(user))
     page.get_by_role("button", name="Sign in").click()
+
+
+def box_on_screen(page, locator) -> bool:
+    """Whether the element's whole box lies inside the viewport as it is scrolled now."""
+    box = locator.bounding_box()
+    if box is None:
+        return False
+    size = page.viewport_size
+    return (
+        box["y"] >= 0
+        and box["x"] >= 0
+        and box["y"] + box["height"] <= size["height"]
+        and box["x"] + box["width"] <= size["width"]
+    )
+
+
+def focus_is_inside(page, selector: str) -> bool:
+    return page.evaluate(
+        "(s) => { const el = document.querySelector(s); "
+        "return !!el && el.contains(document.activeElement); }",
+        selector,
+    )
+
+
+def log_in(page, email: str) -> None:
+    from tests.conftest import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def pick_pain(page, value: int) -> None:
+    group = page.get_by_role("radiogroup", name="Worst pain today")
+    group.get_by_role("radio", name=str(value), exact=True).check()

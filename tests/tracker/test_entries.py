@@ -55,17 +55,47 @@ def test_saving_today_with_a_plain_post_redirects_to_the_saved_entry(
     assert "Saved" in page
 
 
-def test_saving_with_htmx_returns_the_result_panel_without_a_reload(
-    alice_client, local_today
+def test_saving_with_htmx_answers_with_the_result_and_not_the_form_again(
+    alice_client, alice, local_today
 ) -> None:
     response = alice_client.post(
         reverse("tracker:today"), entry_form(local_today), headers={"HX-Request": "true"}
     )
     page = response.content.decode()
+    edit_url = reverse("tracker:edit_entry", args=[Entry.objects.get(user=alice).pk])
     assert response.status_code == 200
     assert "Saved ✓" in page
-    assert "<html" not in page
-    assert 'id="entry-area"' in page
+    assert "<html" not in page and "<form" not in page and 'name="pain"' not in page
+    # What the form on the phone needs to become that day's entry:
+    assert f'data-entry-url="{edit_url}"' in page
+    assert response["HX-Replace-Url"] == edit_url
+    assert 'id="entry-title" hx-swap-oob="true"' in page
+    assert f'href="{edit_url}delete/"' in page
+
+
+def test_a_form_error_with_htmx_comes_back_as_the_whole_form_with_the_answers_kept(
+    alice_client, alice, local_today
+) -> None:
+    response = alice_client.post(
+        reverse("tracker:today"),
+        entry_form(local_today, pain="11", notes="Kept"),
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert response["HX-Retarget"] == "#entry-area"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert "Pain is a number from 0 to 10." in page
+    assert "Kept</textarea>" in page
+    assert not Entry.objects.filter(user=alice).exists()
+
+
+def test_an_error_in_an_optional_answer_opens_more_about_today(alice_client, local_today) -> None:
+    page = alice_client.post(
+        reverse("tracker:today"), entry_form(local_today, sleep="dreamt")
+    ).content.decode()
+    assert re.search(r'<details class="more-answers"[^>]* open data-keep-open', page)
+    closed = alice_client.get(reverse("tracker:today")).content.decode()
+    assert not re.search(r'<details class="more-answers"[^>]* open', closed)
 
 
 def test_chest_pain_shows_the_urgent_panel_first_with_emergency_advice(
@@ -77,9 +107,9 @@ def test_chest_pain_shows_the_urgent_panel_first_with_emergency_advice(
         headers={"HX-Request": "true"},
     )
     page = response.content.decode()
-    panel_at = page.index('class="panel panel-urgent"')
-    assert panel_at < page.index("<form")
+    panel_at = page.index('class="panel panel-urgent')
     assert "emergency number" in page[panel_at:]
+    assert 'href="tel:999"' in page[panel_at:]  # Alice's profile is in Europe/London
     assert "Chest pain" in page[panel_at:]
     assert 'hx-swap-oob="true"' in page  # the banner appears at once on the page
 
@@ -278,7 +308,7 @@ def ready_to_save_again(user, day: dt.date, diary_days: int) -> Callable[[], Non
     def save_again() -> None:
         response = client.post(reverse("tracker:today"), form, headers={"HX-Request": "true"})
         assert response.status_code == 200
-        assert 'data-entry-form="edit"' in response.content.decode()
+        assert "data-entry-url=" in response.content.decode()
 
     return save_again
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import ratelimit
 from accounts.decorators import patient_required
 from accounts.models import User
-from tracker.entry_forms import EntryForm
+from tracker.entry_forms import OPTIONAL_FIELDS, EntryForm
 from tracker.models import Entry
 from tracker.queries import activities_of_day_before, entry_on, profile_of
 from tracker.services import DayAlreadyLogged, delete_entry, get_or_create_profile, save_entry
@@ -52,38 +52,44 @@ def _entry_page(
     request: HttpRequest, *, entry: Entry | None, day: dt.date, today: dt.date
 ) -> HttpResponse:
     form_url = reverse("tracker:edit_entry", args=[entry.pk]) if entry else request.get_full_path()
-    panel = None
     if request.method == "POST":
-        form = EntryForm(request.POST, today=today)
-        try:
-            ratelimit.take(ratelimit.ENTRY_SAVES, request.user.pk)
-        except ratelimit.RateLimited as limited:
-            return _render(request, form, entry, form_url, None, None, status=429,
-                           refused=f"Not saved. {limited.message}")  # fmt: skip
-        if form.is_valid():
-            try:
-                saved = save_entry(user=request.user, values=form.entry_values(), editing=entry)
-            except DayAlreadyLogged as conflict:
-                edit_url = reverse("tracker:edit_entry", args=[conflict.existing.pk])
-                form.add_error(
-                    "date",
-                    f"You already logged {conflict.existing.date:%A %-d %B}. "
-                    "Change the date, or edit that day's entry instead.",
-                )
-                return _render(request, form, entry, form_url, None, edit_url, status=409)
-            if not request.htmx:
-                messages.success(request, "Saved.")
-                return redirect(reverse("tracker:edit_entry", args=[saved.entry.pk]) + "?saved=1")
-            form = EntryForm(initial=_initial_for(saved.entry, saved.entry.date, []), today=today)
-            form_url = reverse("tracker:edit_entry", args=[saved.entry.pk])
-            panel = result_panel(saved.evaluation)
-            return _render(request, form, saved.entry, form_url, panel, None)
-        return _render(request, form, entry, form_url, None, None, status=422)
+        return _save(request, entry=entry, form_url=form_url, today=today)
     prefill = [] if entry else activities_of_day_before(request.user, day)
     form = EntryForm(initial=_initial_for(entry, day, prefill), today=today)
+    panel = None
     if entry and request.GET.get("saved"):
         panel = result_panel(evaluate_person(request.user))
-    return _render(request, form, entry, form_url, panel, None)
+    return _render(request, form, entry, form_url, panel=panel)
+
+
+def _save(request: HttpRequest, *, entry: Entry | None, form_url: str, today: dt.date) -> HttpResponse:
+    form = EntryForm(request.POST, today=today)
+    try:
+        ratelimit.take(ratelimit.ENTRY_SAVES, request.user.pk)
+    except ratelimit.RateLimited as limited:
+        return _render(request, form, entry, form_url, status=429,
+                       refused=f"Not saved. {limited.message}")  # fmt: skip
+    if not form.is_valid():
+        return _render(request, form, entry, form_url, status=422)
+    try:
+        saved = save_entry(user=request.user, values=form.entry_values(), editing=entry)
+    except DayAlreadyLogged as conflict:
+        edit_url = reverse("tracker:edit_entry", args=[conflict.existing.pk])
+        form.add_error(
+            "date",
+            f"You already logged {conflict.existing.date:%A %-d %B}. "
+            "Change the date, or edit that day's entry instead.",
+        )
+        return _render(request, form, entry, form_url, conflict_url=edit_url, status=409)
+    edit_url = reverse("tracker:edit_entry", args=[saved.entry.pk])
+    if not request.htmx:
+        return redirect(edit_url + "?saved=1")
+    # The form on the phone already holds what was saved: the answer carries only what
+    # changed (the result, the banner, the title and the links of that day's entry).
+    context = {"panel": result_panel(saved.evaluation), "entry": saved.entry, "edit_url": edit_url}
+    response = render(request, "tracker/_saved.html", context)
+    response["HX-Replace-Url"] = edit_url
+    return response
 
 
 def _render(
@@ -91,19 +97,29 @@ def _render(
     form: EntryForm,
     entry: Entry | None,
     form_url: str,
-    panel: dict | None,
-    conflict_url: str | None,
+    *,
+    panel: dict | None = None,
+    conflict_url: str | None = None,
     status: int = 200,
     refused: str = "",
 ) -> HttpResponse:
     context = {"form": form, "entry": entry, "form_url": form_url, "panel": panel,
-               "conflict_url": conflict_url, "refused": refused}  # fmt: skip
-    template = "tracker/entry.html#entry-area" if request.htmx else "tracker/entry.html"
-    # htmx swaps only 2xx (and, by base.html's config, 429) answers; a form with errors is
-    # still a page to show.
-    if request.htmx and status != 429:
-        status = 200
-    return render(request, template, context, status=status)
+               "conflict_url": conflict_url, "refused": refused,
+               "more_open": _optional_answers_need_attention(form)}  # fmt: skip
+    if not request.htmx:
+        return render(request, "tracker/entry.html", context, status=status)
+    # The form comes back whole only when it has something to say (errors, a refusal); htmx
+    # swaps only 2xx (and, by base.html's config, 429) answers.
+    response = render(request, "tracker/entry.html#entry-area", context,
+                      status=429 if status == 429 else 200)  # fmt: skip
+    response["HX-Retarget"] = "#entry-area"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _optional_answers_need_attention(form: EntryForm) -> bool:
+    """The optional answers start folded away, unless one of them has an error to show."""
+    return any(name in form.errors for name in OPTIONAL_FIELDS)
 
 
 @login_required
