@@ -8,8 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_patient_journeys import log_in
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.conftest import make_patient
 from tracker.models import Entry
 

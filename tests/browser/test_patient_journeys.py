@@ -8,23 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests.browser.conftest import log_in, pick_pain
 from tests.conftest import PASSWORD, make_patient
 from tracker.models import Entry
 from triage.models import Finding, FindingState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def pick_pain(page, value: int) -> None:
-    group = page.get_by_role("radiogroup", name="Worst pain today")
-    group.get_by_role("radio", name=str(value), exact=True).check()
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_sign_up_onboard_log_today_and_see_it_in_history(phone, shots) -> None:
@@ -89,25 +78,3 @@ def test_chest_pain_shows_the_urgent_panel_first_and_the_banner_until_acknowledg
     shots(page, "acknowledged")
     finding = Finding.objects.get(user=patient, code="CHEST_PAIN")
     assert finding.state == FindingState.ACKNOWLEDGED
-
-
-def test_an_entry_made_offline_is_kept_and_sent_once_when_back_online(phone, shots) -> None:
-    page = phone
-    patient = make_patient("offline@example.com")
-    log_in(page, patient.email)
-    page.goto("/today/")
-    page.evaluate("navigator.serviceWorker.ready")
-    page.context.set_offline(True)
-    pick_pain(page, 5)
-    page.get_by_role("button", name="Save").click()
-    expect(page.locator("#offline-status")).to_contain_text("Saved on this phone")
-    shots(page, "kept-offline")
-    assert not Entry.objects.filter(user=patient).exists()
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator("#offline-status")).to_contain_text("has been sent", timeout=15000)
-    shots(page, "synced")
-    page.reload()
-    page.wait_for_timeout(500)
-    assert Entry.objects.filter(user=patient).count() == 1
-    assert Entry.objects.get(user=patient).pain == 5

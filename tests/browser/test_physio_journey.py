@@ -9,8 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role, User
-from tests.browser.conftest import log_in_with_code
-from tests.browser.test_patient_journeys import log_in
+from tests.browser.conftest import log_in, log_in_with_code
 from tests.conftest import PASSWORD, enable_second_factor, make_patient
 from tracker.models import Entry
 from triage.services import recheck

@@ -62,7 +62,9 @@ def _entry_page(
     return _render(request, form, entry, form_url, panel=panel)
 
 
-def _save(request: HttpRequest, *, entry: Entry | None, form_url: str, today: dt.date) -> HttpResponse:
+def _save(
+    request: HttpRequest, *, entry: Entry | None, form_url: str, today: dt.date
+) -> HttpResponse:
     form = EntryForm(request.POST, today=today)
     try:
         ratelimit.take(ratelimit.ENTRY_SAVES, request.user.pk)
