@@ -97,3 +97,71 @@ def test_physiotherapist_pages_have_no_axe_violations(browser, live_server) -> N
              f"/physio/patients/{patient.pk}/?days=365", "/accounts/password/change/",
              "/notifications/"]  # fmt: skip
     assert audit(browser, live_server.url, pages, log_in_as=physio) == {}
+
+
+def test_pages_in_the_states_people_meet_them_have_no_axe_violations(browser, live_server) -> None:
+    """After onboarding (a flash message), after a save, with the urgent banner, with a form
+    error, offline; and the physiotherapist's review after saving a note."""
+    from tests.browser.conftest import log_in, pick_pain
+
+    found: dict[str, list[str]] = {}
+
+    def check(page: Page, state: str) -> None:
+        # At the end of the page the sticky Save bar sits in its own place: anywhere else
+        # it covers part of whatever scrolls under it, which axe counts as a small target.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        if problems := violations(page):
+            found[f"{page.viewport_size['width']} {state}"] = problems
+
+    for viewport in (PHONE, DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        page = context.new_page()
+        email = f"states{viewport['width']}@example.com"
+        User.objects.create_user(email, PASSWORD)
+        log_in(page, email)
+        page.get_by_label("Year you were born").fill("1980")
+        page.get_by_role("button", name="Save my answers").click()
+        page.locator(".messages").wait_for()
+        check(page, "after onboarding")
+        pick_pain(page, 3)
+        page.get_by_role("button", name="Save").click()
+        page.locator("[data-save-result]").wait_for()
+        check(page, "after a save")
+        page.get_by_label("Chest pain").check()
+        page.get_by_role("button", name="Save").click()
+        page.locator(".urgent-banner").wait_for()
+        check(page, "with the urgent banner")
+        page.get_by_label("Minutes of activity today").fill("-5")
+        page.get_by_role("button", name="Save").click()
+        page.locator("[data-form-errors]").wait_for()
+        check(page, "with a form error")
+        page.goto("/today/")
+        page.evaluate("navigator.serviceWorker.ready")
+        page.context.set_offline(True)
+        page.get_by_role("button", name="Save").click()
+        page.locator("#offline-status:not([hidden])").wait_for()
+        check(page, "offline")
+        page.context.set_offline(False)
+        context.close()
+
+    patient = make_patient("notes@example.com")
+    Entry.objects.create(user=patient, date=patient.profile.local_today(), pain=4)
+    physio = User.objects.create_user("statesphysio@example.com", PASSWORD, display_name="Sam",
+                                      role=Role.PHYSIOTHERAPIST, registration_number="PH6",
+                                      approved_at=timezone.now())  # fmt: skip
+    enable_second_factor(physio)
+    Share.objects.create(patient=patient, physiotherapist=physio)
+    # One sign-in (a two-step code is good once), both screen sizes.
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    log_in_with_code(page, physio.email, PASSWORD, physio)
+    page.wait_for_load_state()
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        page.goto(f"/physio/patients/{patient.pk}/")
+        page.get_by_label("Private clinical note").fill("Seen today.")
+        page.get_by_role("button", name="Save note").click()
+        page.locator(".messages").wait_for()
+        check(page, "review after saving a note")
+    context.close()
+    assert found == {}

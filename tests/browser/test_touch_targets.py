@@ -1,0 +1,112 @@
+"""Every stand-alone link or button a patient or physiotherapist can tap is at least
+44 x 44 CSS px (WCAG 2.5.5); links inside running text are exempt, as WCAG says."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role, User
+from tests.browser.conftest import DESKTOP, PHONE, log_in, log_in_with_code
+from tests.conftest import PASSWORD, enable_second_factor, make_patient
+from tracker.models import Entry, Share
+from tracker.summaries import build_summaries, week_start_of
+from triage.services import recheck
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Visible links and buttons smaller than 44 x 44, except those inside a sentence: a
+# paragraph, list item, definition or caption whose own words (other links and buttons
+# left out) run around them.
+SMALL_TARGETS = """
+() => {
+  const RUNNING_TEXT = "p, li, dd, caption, figcaption, small";
+  function ownWords(block) {
+    const copy = block.cloneNode(true);
+    copy.querySelectorAll("a, button, summary, .visually-hidden").forEach((e) => e.remove());
+    return (copy.textContent.match(/\\p{L}{2,}/gu) || []).length;
+  }
+  function inRunningText(el) {
+    const block = el.parentElement.closest(RUNNING_TEXT + ", td, th, div, section, form, nav");
+    return !!block && block.matches(RUNNING_TEXT) && ownWords(block) >= 2;
+  }
+  const small = [];
+  document.querySelectorAll("a[href], button, summary, input[type=submit]").forEach((el) => {
+    const box = el.getBoundingClientRect();
+    const hidden = box.width === 0 || box.height === 0 || el.closest(".visually-hidden") ||
+      el.classList.contains("skip-link") || getComputedStyle(el).visibility === "hidden";
+    if (hidden || inRunningText(el)) { return; }
+    if (box.width < 44 || box.height < 44) {
+      small.push(`${el.textContent.trim().slice(0, 40)} ${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+  });
+  return small;
+}
+"""
+
+
+def small_targets(browser, base_url: str, paths: list[str], person: User | None) -> dict:
+    found: dict[str, list[str]] = {}
+    for viewport in (PHONE, DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=base_url)
+        page = context.new_page()
+        if person is not None and person.is_physiotherapist:
+            log_in_with_code(page, person.email, PASSWORD, person)
+            page.wait_for_load_state()
+        elif person is not None:
+            log_in(page, person.email)
+        for path in paths:
+            page.goto(path)
+            # Open every disclosure: what is inside is tapped too.
+            page.evaluate("document.querySelectorAll('details').forEach((d) => d.open = true)")
+            small = page.evaluate(SMALL_TARGETS)
+            if small:
+                found[f"{viewport['width']} {path}"] = small
+        context.close()
+    return found
+
+
+def a_patient_with_a_diary_and_an_urgent_flag() -> tuple[User, Entry]:
+    patient = make_patient("targets@example.com", birth_year=1960)
+    today = patient.profile.local_today()
+    Entry.objects.bulk_create(
+        Entry(user=patient, date=today - dt.timedelta(days=n), pain=n % 8, night_pain=n % 5,
+              symptoms=["chest_pain"] if n == 1 else []) for n in range(1, 30)
+    )  # fmt: skip
+    recheck(patient)
+    last_week = week_start_of(today) - dt.timedelta(days=7)
+    build_summaries(user_ids=[patient.pk], week_start=last_week, time_zone="Europe/London")
+    return patient, Entry.objects.filter(user=patient).first()
+
+
+def test_public_pages_have_no_small_targets(browser, live_server) -> None:
+    paths = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
+             "/how-triage-works/", "/self-care/", "/privacy/"]  # fmt: skip
+    assert small_targets(browser, live_server.url, paths, None) == {}
+
+
+def test_patient_pages_have_no_small_targets(browser, live_server) -> None:
+    patient, entry = a_patient_with_a_diary_and_an_urgent_flag()
+    summary = patient.weekly_summaries.get()
+    paths = ["/today/", f"/entries/{entry.pk}/", f"/entries/{entry.pk}/?saved=1",
+             f"/entries/{entry.pk}/delete/", "/history/", "/history/?days=90", "/flags/",
+             "/summaries/", f"/summaries/{summary.pk}/", "/summaries/peg/",
+             "/summaries/schedule/", "/sharing/", "/sharing/new/", "/my-data/",
+             "/my-data/import/", "/my-data/delete-account/", "/onboarding/", "/accounts/",
+             "/accounts/password/change/", "/accounts/two-step/", "/notifications/",
+             "/notifications/preferences/"]  # fmt: skip
+    assert small_targets(browser, live_server.url, paths, patient) == {}
+
+
+def test_physiotherapist_pages_have_no_small_targets(browser, live_server) -> None:
+    patient, _entry = a_patient_with_a_diary_and_an_urgent_flag()
+    physio = User.objects.create_user("targetsphysio@example.com", PASSWORD, display_name="Sam",
+                                      role=Role.PHYSIOTHERAPIST, registration_number="PH9",
+                                      approved_at=timezone.now())  # fmt: skip
+    enable_second_factor(physio)
+    Share.objects.create(patient=patient, physiotherapist=physio)
+    paths = ["/physio/", "/physio/?flags=open", f"/physio/patients/{patient.pk}/",
+             f"/physio/patients/{patient.pk}/?days=365", "/notifications/", "/accounts/"]  # fmt: skip
+    assert small_targets(browser, live_server.url, paths, physio) == {}
