@@ -140,3 +140,21 @@ def log_in(page, email: str) -> None:
 def pick_pain(page, value: int) -> None:
     group = page.get_by_role("radiogroup", name="Worst pain today")
     group.get_by_role("radio", name=str(value), exact=True).check()
+
+
+def pages_at_both_sizes(browser, base_url: str, person=None) -> Iterator[tuple[str, object]]:
+    """A page signed in as `person` (or nobody) at phone size, then at desktop size, with
+    one sign-in (a two-step code is good only once)."""
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(viewport=PHONE, base_url=base_url)
+    page = context.new_page()
+    if person is not None and person.is_physiotherapist:
+        log_in_with_code(page, person.email, PASSWORD, person)
+        page.wait_for_load_state()
+    elif person is not None:
+        log_in(page, person.email)
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        yield str(viewport["width"]), page
+    context.close()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.models import Role, User
-from tests.browser.conftest import DESKTOP, PHONE, log_in_with_code
+from tests.browser.conftest import DESKTOP, PHONE, log_in_with_code, pages_at_both_sizes
 from tests.conftest import PASSWORD, enable_second_factor, make_patient
 from tracker.models import Entry, Share
 from triage.services import recheck
@@ -35,24 +35,12 @@ def violations(page: Page) -> list[str]:
 
 def audit(browser, base_url: str, paths: list[str], log_in_as: User | None = None) -> dict:
     found: dict[str, list[str]] = {}
-    for viewport in (PHONE, DESKTOP):
-        context = browser.new_context(viewport=viewport, base_url=base_url)
-        page = context.new_page()
-        if log_in_as is not None and log_in_as.is_physiotherapist:
-            log_in_with_code(page, log_in_as.email, PASSWORD, log_in_as)
-            page.wait_for_load_state()
-        elif log_in_as is not None:
-            page.goto("/accounts/login/")
-            page.get_by_label("Email").fill(log_in_as.email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_load_state()
+    for width, page in pages_at_both_sizes(browser, base_url, log_in_as):
         for path in paths:
             page.goto(path)
             problems = violations(page)
             if problems:
-                found[f"{viewport['width']} {path}"] = problems
-        context.close()
+                found[f"{width} {path}"] = problems
     return found
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
-from tests.browser.conftest import DESKTOP, PHONE, log_in, log_in_with_code
+from tests.browser.conftest import pages_at_both_sizes
 from tests.conftest import PASSWORD, enable_second_factor, make_patient
 from tracker.models import Entry, Share
 from tracker.summaries import build_summaries, week_start_of
@@ -39,7 +39,8 @@ SMALL_TARGETS = """
       el.classList.contains("skip-link") || getComputedStyle(el).visibility === "hidden";
     if (hidden || inRunningText(el)) { return; }
     if (box.width < 44 || box.height < 44) {
-      small.push(`${el.textContent.trim().slice(0, 40)} ${Math.round(box.width)}x${Math.round(box.height)}`);
+      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+      small.push(`${el.textContent.trim().slice(0, 40)} ${size}`);
     }
   });
   return small;
@@ -49,22 +50,13 @@ SMALL_TARGETS = """
 
 def small_targets(browser, base_url: str, paths: list[str], person: User | None) -> dict:
     found: dict[str, list[str]] = {}
-    for viewport in (PHONE, DESKTOP):
-        context = browser.new_context(viewport=viewport, base_url=base_url)
-        page = context.new_page()
-        if person is not None and person.is_physiotherapist:
-            log_in_with_code(page, person.email, PASSWORD, person)
-            page.wait_for_load_state()
-        elif person is not None:
-            log_in(page, person.email)
+    for width, page in pages_at_both_sizes(browser, base_url, person):
         for path in paths:
             page.goto(path)
             # Open every disclosure: what is inside is tapped too.
             page.evaluate("document.querySelectorAll('details').forEach((d) => d.open = true)")
-            small = page.evaluate(SMALL_TARGETS)
-            if small:
-                found[f"{viewport['width']} {path}"] = small
-        context.close()
+            if small := page.evaluate(SMALL_TARGETS):
+                found[f"{width} {path}"] = small
     return found
 
 
@@ -107,6 +99,7 @@ def test_physiotherapist_pages_have_no_small_targets(browser, live_server) -> No
                                       approved_at=timezone.now())  # fmt: skip
     enable_second_factor(physio)
     Share.objects.create(patient=patient, physiotherapist=physio)
-    paths = ["/physio/", "/physio/?flags=open", f"/physio/patients/{patient.pk}/",
-             f"/physio/patients/{patient.pk}/?days=365", "/notifications/", "/accounts/"]  # fmt: skip
+    review = f"/physio/patients/{patient.pk}/"
+    paths = ["/physio/", "/physio/?flags=open", review, f"{review}?days=365", "/notifications/",
+             "/accounts/"]  # fmt: skip
     assert small_targets(browser, live_server.url, paths, physio) == {}
