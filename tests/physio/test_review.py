@@ -3,11 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEvent
 from tests.physio.conftest import log, open_finding, share_between, today
-from tracker.models import ClinicalNote, Profile, WeeklySummary
+from tracker.models import ClinicalNote, Entry, Profile, WeeklySummary
 from tracker.summaries import numbers_for, week_start_of
 from triage.models import Finding, FindingState, Level, ProfileFlagClearance
 
@@ -143,3 +144,47 @@ def test_the_review_shows_the_weekly_summaries_of_the_period(physio_client, shar
         this_monday, this_monday - dt.timedelta(days=7)
     ]  # fmt: skip
     assert "Weekly summaries" in response.content.decode()
+
+
+def test_the_review_starts_with_the_flags_then_the_week_then_the_chart_then_the_entries(
+    physio_client, share, alice
+) -> None:
+    log(alice, 1, 5)
+    open_finding(alice, "NIGHT_WORSE", evidence="Worse on 3 of the last 7 nights.")
+    page = physio_client.get(review_url(alice)).content.decode()
+    order = [page.index(marker) for marker in (
+        'id="flags-heading"', "Worse on 3 of the last 7 nights.", 'id="week-heading"',
+        "<svg", "<h3>Entries</h3>", 'id="note-heading"',
+    )]  # fmt: skip
+    assert order == sorted(order)
+
+
+def test_the_week_glance_reads_this_week_against_last_with_the_meaningful_change(
+    physio_client, share, alice
+) -> None:
+    thursday = dt.date(2026, 12, 3)
+    monday = week_start_of(thursday)
+    with time_machine.travel(dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC)):
+        for day in range(7):
+            Entry.objects.create(user=alice, date=monday - dt.timedelta(days=7 - day), pain=7)
+        for day in range(4):  # Monday to Thursday
+            Entry.objects.create(user=alice, date=monday + dt.timedelta(days=day), pain=3)
+        response = physio_client.get(review_url(alice))
+    glance = response.context["glance"]
+    assert glance.this_week.week_start == monday
+    assert (glance.this_week.days_logged, glance.this_week.day_pain.last_week) == (4, 7)
+    page = response.content.decode()
+    assert "Better" in page and "-4.0 points this week against last" in page
+
+
+def test_the_last_fourteen_days_are_shown_and_earlier_ones_are_one_tap_away(
+    physio_client, share, alice
+) -> None:
+    for days_ago in (0, 13, 14, 20):
+        log(alice, days_ago, 4, notes="")
+    record = physio_client.get(review_url(alice)).context["record"]
+    assert [r.entry.date for r in record.recent_rows] == [today(), today() - dt.timedelta(13)]
+    assert [r.entry.date for r in record.earlier_rows] == [
+        today() - dt.timedelta(14),
+        today() - dt.timedelta(20),
+    ]

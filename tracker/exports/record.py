@@ -21,6 +21,8 @@ from triage.models import Finding, FindingState, Level, ProfileFlagClearance
 from triage.rules import RULES_BY_CODE, Kind, Rule
 
 PERIODS = (7, 30, 90, 365)
+# The review shows the entries of the last two weeks; earlier ones are one tap away.
+RECENT_DAYS = 14
 DEFAULT_PERIOD = 30
 # A week that started up to 6 days before the period still overlaps it.
 WEEK_BEFORE = dt.timedelta(days=6)
@@ -78,6 +80,31 @@ class PatientRecord:
     @property
     def rows_newest_first(self) -> list[EntryRow]:
         return [EntryRow(entry, symptoms_in_words(entry)) for entry in reversed(self.entries)]
+
+    @property
+    def recent_rows(self) -> list[EntryRow]:
+        """The last RECENT_DAYS days: what a busy clinician reads first."""
+        since = self.end - dt.timedelta(days=RECENT_DAYS - 1)
+        return [row for row in self.rows_newest_first if row.entry.date >= since]
+
+    @property
+    def earlier_rows(self) -> list[EntryRow]:
+        since = self.end - dt.timedelta(days=RECENT_DAYS - 1)
+        return [row for row in self.rows_newest_first if row.entry.date < since]
+
+
+@dataclass(frozen=True)
+class WeekGlance:
+    """This week so far against last week, as the patient's own summary reads them."""
+
+    this_week: WeekNumbers
+    last_week: WeekNumbers | None  # the stored summary of last week, when there is one
+
+
+def week_glance(record: PatientRecord, this_week: WeekNumbers) -> WeekGlance:
+    last_start = this_week.week_start - dt.timedelta(days=7)
+    last_week = next((w for w in record.weeks if w.week_start == last_start), None)
+    return WeekGlance(this_week=this_week, last_week=last_week)
 
 
 def symptoms_in_words(entry: Entry) -> str:

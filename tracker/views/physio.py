@@ -37,8 +37,10 @@ from tracker.exports.record import (
     patient_record,
     patient_today,
     period_from,
+    week_glance,
 )
 from tracker.models import ClinicalNote, Share, ShareInvitation
+from tracker.summaries import numbers_for, week_start_of
 from triage.models import Finding, FindingState
 from triage.services import acknowledge, clear_profile_flag, undo_profile_flag_clearance
 
@@ -189,10 +191,13 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     note = ClinicalNote.objects.filter(physiotherapist=request.user, patient=share.patient).first()
     record(request, AuditAction.VIEW, share.patient, detail=f"{patient_data.days} days")
     # A period link swaps only its section; going back in the browser needs the whole page.
+    glance = None
     if request.htmx and not request.htmx.history_restore_request:
         template = "tracker/physio/review.html#period"
     else:
         template = "tracker/physio/review.html"
+        this_week = numbers_for(share.patient, week_start_of(patient_data.end))
+        glance = week_glance(patient_data, this_week)
     response = render(
         request,
         template,
@@ -204,6 +209,7 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
                 patient_data.entries, start=patient_data.start, end=patient_data.end
             ),
             "periods": PERIODS,
+            "glance": glance,
             "note": note,
             "note_form": ClinicalNoteForm(initial={"text": note.text if note else ""}),
         },
