@@ -33,6 +33,16 @@ def make_patient(email: str, *, birth_year: int = 1988, zone: str = "Europe/Lond
     return user
 
 
+def make_physio(email: str, registration_number: str, name: str = "Sam") -> User:
+    """An approved physiotherapist with the two-step sign-in physiotherapists must have."""
+    user = User.objects.create_user(
+        email, PASSWORD, display_name=name, role=Role.PHYSIOTHERAPIST,
+        registration_number=registration_number, approved_at=timezone.now(),
+    )  # fmt: skip
+    enable_second_factor(user)
+    return user
+
+
 def enable_second_factor(user: User) -> str:
     """Turn on two-step sign-in as if the person had scanned the QR code; returns the
     secret their app would hold."""

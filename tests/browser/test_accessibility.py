@@ -6,12 +6,11 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 from playwright.sync_api import Page
 
-from accounts.models import Role, User
+from accounts.models import User
 from tests.browser.conftest import DESKTOP, PHONE, log_in_with_code, pages_at_both_sizes
-from tests.conftest import PASSWORD, enable_second_factor, make_patient
+from tests.conftest import PASSWORD, make_patient, make_physio
 from tracker.models import Entry, Share
 from triage.services import recheck
 
@@ -76,10 +75,7 @@ def test_physiotherapist_pages_have_no_axe_violations(browser, live_server) -> N
               woke_at_night=True) for n in range(0, 20)
     )  # fmt: skip
     recheck(patient)
-    physio = User.objects.create_user("axephysio@example.com", PASSWORD, display_name="Sam",
-                                      role=Role.PHYSIOTHERAPIST, registration_number="PH5",
-                                      approved_at=timezone.now())  # fmt: skip
-    enable_second_factor(physio)
+    physio = make_physio("axephysio@example.com", "PH5")
     Share.objects.create(patient=patient, physiotherapist=physio)
     pages = ["/physio/", f"/physio/patients/{patient.pk}/",
              f"/physio/patients/{patient.pk}/?days=365", "/accounts/password/change/",
@@ -134,10 +130,7 @@ def test_pages_in_the_states_people_meet_them_have_no_axe_violations(browser, li
 
     patient = make_patient("notes@example.com")
     Entry.objects.create(user=patient, date=patient.profile.local_today(), pain=4)
-    physio = User.objects.create_user("statesphysio@example.com", PASSWORD, display_name="Sam",
-                                      role=Role.PHYSIOTHERAPIST, registration_number="PH6",
-                                      approved_at=timezone.now())  # fmt: skip
-    enable_second_factor(physio)
+    physio = make_physio("statesphysio@example.com", "PH6")
     Share.objects.create(patient=patient, physiotherapist=physio)
     # One sign-in (a two-step code is good once), both screen sizes.
     context = browser.new_context(viewport=PHONE, base_url=live_server.url)

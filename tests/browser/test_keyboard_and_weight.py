@@ -34,6 +34,8 @@ def test_the_whole_entry_works_with_the_keyboard_alone_with_visible_focus(phone)
     page.keyboard.press("ArrowRight")
     outline = page.evaluate("getComputedStyle(document.activeElement.parentElement).outlineStyle")
     assert outline != "none"
+    tab_until(page, "el.tagName === 'SUMMARY'")  # "More about today", folded at first
+    page.keyboard.press("Enter")
     tab_until(page, "el.value === 'walking'")
     page.keyboard.press("Space")
     tab_until(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Save'")

@@ -34,13 +34,15 @@ def test_sign_up_onboard_log_today_and_see_it_in_history(phone, shots) -> None:
     page.get_by_role("button", name="Save my answers").click()
     expect(page.get_by_role("heading", name="How is your back today?")).to_be_visible()
     pick_pain(page, 4)
+    page.get_by_text("More about today").click()
     page.get_by_label("Walking").check()
     page.get_by_label("Minutes of activity today").fill("25")
     shots(page, "entry")
-    url_before = page.url
+    page.evaluate("window.sameDocument = true")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved ✓")).to_be_visible()
-    assert page.url == url_before  # htmx: no page reload
+    assert page.evaluate("window.sameDocument === true")  # htmx: no page reload
+    assert "/entries/" in page.url  # the address is now that day's entry
     shots(page, "saved")
     user = User.objects.get(email="newcomer@example.com")
     assert Entry.objects.get(user=user).pain == 4

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Role, User
 from tests.browser.conftest import log_in, log_in_with_code
-from tests.conftest import PASSWORD, enable_second_factor, make_patient
+from tests.conftest import PASSWORD, make_patient, make_physio
 from tracker.models import Entry
 from triage.services import recheck
 
@@ -30,10 +28,7 @@ def test_share_by_code_review_first_in_caseload_pdf_then_revoke_gives_404(
                              night_pain=6, woke_at_night=True)  # fmt: skip
         Entry.objects.create(user=calm, date=today - dt.timedelta(days=days_ago), pain=2)
     recheck(patient)
-    physio = User.objects.create_user("pt@example.com", PASSWORD, display_name="Sam",
-                                      role=Role.PHYSIOTHERAPIST, registration_number="PH9",
-                                      approved_at=timezone.now())  # fmt: skip
-    enable_second_factor(physio)
+    physio = make_physio("pt@example.com", "PH9")
     from tracker.models import Share
 
     Share.objects.create(patient=calm, physiotherapist=physio)

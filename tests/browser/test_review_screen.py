@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from accounts.models import Role, User
 from tests.browser.conftest import DESKTOP, log_in_with_code
-from tests.conftest import PASSWORD, enable_second_factor, make_patient
+from tests.conftest import PASSWORD, make_patient, make_physio
 from tracker.models import Entry, Share
 from triage.services import recheck
 
@@ -26,10 +24,7 @@ def test_the_flags_and_the_latest_week_are_on_the_first_desktop_screen(
               woke_at_night=True, notes="Long walk") for n in range(0, 60)
     )  # fmt: skip
     recheck(patient)
-    physio = User.objects.create_user("reviewer@example.com", PASSWORD, display_name="Sam",
-                                      role=Role.PHYSIOTHERAPIST, registration_number="PH7",
-                                      approved_at=timezone.now())  # fmt: skip
-    enable_second_factor(physio)
+    physio = make_physio("reviewer@example.com", "PH7")
     Share.objects.create(patient=patient, physiotherapist=physio, include_notes=True)
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()

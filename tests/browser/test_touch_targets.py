@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from tests.browser.conftest import pages_at_both_sizes
-from tests.conftest import PASSWORD, enable_second_factor, make_patient
+from tests.conftest import make_patient, make_physio
 from tracker.models import Entry, Share
 from tracker.summaries import build_summaries, week_start_of
 from triage.services import recheck
@@ -94,10 +93,7 @@ def test_patient_pages_have_no_small_targets(browser, live_server) -> None:
 
 def test_physiotherapist_pages_have_no_small_targets(browser, live_server) -> None:
     patient, _entry = a_patient_with_a_diary_and_an_urgent_flag()
-    physio = User.objects.create_user("targetsphysio@example.com", PASSWORD, display_name="Sam",
-                                      role=Role.PHYSIOTHERAPIST, registration_number="PH9",
-                                      approved_at=timezone.now())  # fmt: skip
-    enable_second_factor(physio)
+    physio = make_physio("targetsphysio@example.com", "PH9")
     Share.objects.create(patient=patient, physiotherapist=physio)
     review = f"/physio/patients/{patient.pk}/"
     paths = ["/physio/", "/physio/?flags=open", review, f"{review}?days=365", "/notifications/",
