@@ -14,6 +14,7 @@ from tracker.models import Profile
 from tracker.timezones import TimeZoneField
 
 MAX_PAUSE_DAYS = 30
+CHANNEL_FIELDS = ("reminder_channels", "escalation_channels", "summary_channels")
 
 
 class ChannelCheckboxes(forms.CheckboxSelectMultiple):
@@ -22,6 +23,7 @@ class ChannelCheckboxes(forms.CheckboxSelectMultiple):
     def __init__(self, *, always: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.always = frozenset(always)
+        self.unavailable: frozenset[str] = frozenset()
 
     def create_option(
         self,
@@ -34,10 +36,11 @@ class ChannelCheckboxes(forms.CheckboxSelectMultiple):
         attrs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         always = value in self.always
+        unavailable = value in self.unavailable
         option = super().create_option(
-            name, value, label, selected or always, index, subindex, attrs
+            name, value, label, (selected or always) and not unavailable, index, subindex, attrs
         )
-        if always:
+        if always or unavailable:
             option["attrs"]["disabled"] = True
         return option
 
@@ -106,13 +109,29 @@ class PreferencesForm(forms.Form):
         help_text="For example Europe/London. Your diary days and reminders follow it.",
     )
 
+    def __init__(
+        self, *args: Any, push_ready: bool = True, stored: NotificationPreference | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        # With no device that allowed push, push can be neither seen ticked nor chosen:
+        # the box shows unticked and disabled, and what was stored for it is kept.
+        self.kept_push: dict[str, bool] = {}
+        if not push_ready:
+            for field in CHANNEL_FIELDS:
+                self.fields[field].widget.unavailable = frozenset({Channel.PUSH})
+                stored_channels = getattr(stored, field, None) or []
+                self.kept_push[field] = Channel.PUSH in stored_channels
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         # Disabled checkboxes are not posted: the channels a kind always uses are added back.
         always = ALWAYS[Kind.ESCALATION]
         cleaned["escalation_channels"] = [*always, *cleaned.get("escalation_channels", [])]
-        for field in ("reminder_channels", "escalation_channels", "summary_channels"):
+        for field in CHANNEL_FIELDS:
             chosen = set(cleaned.get(field) or [])
+            if self.kept_push.get(field):
+                chosen.add(Channel.PUSH)
             cleaned[field] = [value for value in Channel.values if value in chosen]
         start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
         if (start is None) != (end is None) and not self.has_error("quiet_hours_start"):

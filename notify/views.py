@@ -49,8 +49,12 @@ def mark_all_as_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     profile = get_or_create_profile(request.user)
-    initial = initial_for(preferences_for(request.user), profile, profile.local_today())
-    form = PreferencesForm(request.POST or None, initial=initial)
+    preference = preferences_for(request.user)
+    devices = PushSubscription.objects.filter(user=request.user).count()
+    initial = initial_for(preference, profile, profile.local_today())
+    form = PreferencesForm(
+        request.POST or None, initial=initial, push_ready=devices > 0, stored=preference
+    )
     if request.method == "POST" and form.is_valid():
         save_preferences(user=request.user, values=form.cleaned_data)
         messages.success(request, "Your notification settings are saved.")
@@ -58,7 +62,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "profile": profile,
-        "devices": PushSubscription.objects.filter(user=request.user).count(),
+        "devices": devices,
         "push_available": bool(settings.VAPID_PUBLIC_KEY),
     }
     return render(request, "notify/preferences.html", context)

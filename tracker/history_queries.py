@@ -35,6 +35,12 @@ class History:
     day_list: tuple[DayInList, ...]
     logged_this_week: int
     streak: int
+
+    @property
+    def days_so_far_this_week(self) -> int:
+        """Monday to today: the days the week's count can have reached yet."""
+        return self.today.weekday() + 1
+
     logged_today: bool
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from notify.models import NotificationPreference
+from tests.notify.conftest import subscribe_device
 from tracker.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -60,12 +62,37 @@ def test_the_page_shows_the_defaults_before_anything_is_chosen(alice_client, vap
     assert not NotificationPreference.objects.exists()
 
 
-def test_urgent_flags_show_in_app_and_email_ticked_and_fixed(alice_client) -> None:
+@pytest.fixture
+def alice_phone(alice: User):
+    return subscribe_device(alice, "https://push.example.net/alice")
+
+
+def test_urgent_flags_show_in_app_and_email_ticked_and_fixed(alice_client, alice_phone) -> None:
     page = alice_client.get(PAGE).content.decode()
     assert page.count("disabled") == 2
 
 
-def test_saving_stores_channels_and_quiet_hours(alice_client, alice, at_noon) -> None:
+def test_push_is_ticked_only_once_a_phone_has_allowed_it(alice_client, alice) -> None:
+    before = alice_client.get(PAGE).content.decode()
+    push_boxes = re.findall(r'<input[^>]*value="push"[^>]*>', before)
+    assert len(push_boxes) == 3
+    assert all("checked" not in box and "disabled" in box for box in push_boxes)
+    subscribe_device(alice, "https://push.example.net/alice")
+    after = alice_client.get(PAGE).content.decode()
+    push_boxes = re.findall(r'<input[^>]*value="push"[^>]*>', after)
+    assert all("checked" in box and "disabled" not in box for box in push_boxes)
+
+
+def test_saving_with_no_phone_keeps_the_push_choice_for_when_one_allows_it(
+    alice_client, alice
+) -> None:
+    alice_client.post(PAGE, form(reminder_channels=["email"], summary_channels=["email"]))
+    preference = NotificationPreference.objects.get(user=alice)
+    assert preference.reminder_channels == ["email", "push"]
+    assert preference.summary_channels == ["email", "push"]
+
+
+def test_saving_stores_channels_and_quiet_hours(alice_client, alice, alice_phone, at_noon) -> None:
     response = alice_client.post(PAGE, form())
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=alice)

@@ -95,15 +95,14 @@ def test_the_week_count_and_the_streak_end_yesterday_while_today_is_open(
     # Friday 20th, then Sunday 22nd to Wednesday 25th; nothing yet on Thursday 26th.
     log(alice, days_ago(6), days_ago(4), days_ago(3), days_ago(2), days_ago(1))
     text = text_of(alice_client.get(HISTORY))
-    assert "3 of 7 days logged this week" in text, "Monday to Wednesday"
+    assert "3 of 4 days logged this week (Monday to today)" in text, "Monday to Wednesday"
     assert "4 days in a row; log today to keep it going" in text, "Saturday 21st broke it"
 
 
 def test_logging_today_extends_the_streak(alice_client, alice) -> None:
     log(alice, days_ago(2), days_ago(1), days_ago(0))
     text = text_of(alice_client.get(HISTORY))
-    assert "4 of 7 days logged this week" not in text
-    assert "3 of 7 days logged this week" in text
+    assert "3 of 4 days logged this week (Monday to today)" in text
     assert "3 days in a row" in text and "keep it going" not in text
 
 
@@ -111,7 +110,7 @@ def test_a_streak_broken_before_yesterday_is_gone(alice_client, alice) -> None:
     log(alice, days_ago(5), days_ago(4), days_ago(3))
     text = text_of(alice_client.get(HISTORY))
     assert "No run of days right now" in text
-    assert "1 of 7 days logged this week" in text, "Monday 23rd counts; the weekend does not"
+    assert "1 of 4 days logged this week" in text, "Monday 23rd counts; the weekend does not"
 
 
 def test_the_streak_counts_back_until_the_first_missing_day() -> None:
@@ -234,3 +233,10 @@ def test_the_self_care_page_links_to_how_triage_works_and_shows_the_notice(clien
     assert f'href="{reverse("triage:how_it_works")}"' in page
     assert "Information, not a diagnosis" in page
     assert "call your local emergency number" in page
+
+
+def test_on_a_monday_the_week_count_says_it_is_only_today(alice_client, alice) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)):
+        Entry.objects.create(user=alice, date=dt.date(2026, 11, 23), pain=3)
+        text = text_of(alice_client.get(HISTORY))
+    assert "1 of 1 day logged this week (today, Monday)" in text
