@@ -28,7 +28,7 @@ from tracker.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep
 
 ENTRY_PATH = "/today/"
 BARE_PATH = "/bench/bare/"
-SAVED = b'data-entry-form="edit"'
+SAVED = b"data-entry-url="  # the htmx answer to a save: the result, not the form
 FORM_ERROR = b"message-error"
 
 
@@ -91,7 +91,7 @@ def headers_for(person: SignedIn, port: int, *, htmx: bool) -> dict[str, str]:
         "Content-Type": "application/x-www-form-urlencoded",
     }
     if htmx:
-        headers |= {"HX-Request": "true", "HX-Target": "entry-area"}
+        headers |= {"HX-Request": "true", "HX-Target": "save-result"}
     return headers
 
 
