@@ -15,7 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import second_factor, sessions
 from accounts.audit import record
 from accounts.decorators import NotPermitted
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 
 # Paths a patient may open before finishing onboarding.
 OPEN_PREFIXES = (
@@ -138,9 +138,20 @@ class AuthorizationFailureMiddleware:
             isinstance(exception, Http404) and _guards_an_object(request)
         ):
             record(
-                request, AuditAction.AUTHORIZATION_FAILED, detail=f"{request.method} {request.path}"
+                request,
+                AuditAction.AUTHORIZATION_FAILED,
+                subject=_person_named(request),
+                detail=f"{request.method} {request.path}",
             )
         return None
+
+
+def _person_named(request: HttpRequest) -> User | None:
+    """The person whose id the refused address carries: the row is then about them, and
+    deleting their account erases the address with the rest."""
+    match = request.resolver_match
+    person_id = match.kwargs.get("patient_id") if match else None
+    return User.objects.filter(pk=person_id).first() if isinstance(person_id, int) else None
 
 
 def _guards_an_object(request: HttpRequest) -> bool:

@@ -143,6 +143,9 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", "Changed the password"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out on every device"
     AUTHORIZATION_FAILED = "authorization_failed", "Was refused a page"
+    CASELOAD_VIEW = "caseload_view", "Saw your name and flags in their list of patients"
+    PHYSIO_APPROVED = "physio_approved", "Approved a physiotherapist's registration"
+    PHYSIO_REFUSED = "physio_refused", "Refused a physiotherapist's registration"
 
 
 class AppendOnlyError(Exception):
