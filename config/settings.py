@@ -245,6 +245,8 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Server-side expiry of a session row; accounts.sessions sets the shorter rules.
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Database sessions that know their person: all of them end with the account.
+SESSION_ENGINE = "accounts.session_store"
 # Form fields: an entry or a clinical note is far below 1 MB. Files are not counted here:
 # the diary import holds its own 2 MB limit (tracker.views.my_data).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
