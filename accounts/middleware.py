@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import second_factor, sessions
@@ -26,6 +27,7 @@ OPEN_PREFIXES = (
     "/how-triage-works/",
     "/self-care/",
     "/privacy/",
+    "/offline/",
 )
 
 
@@ -62,6 +64,22 @@ OPEN_WITHOUT_SECOND_FACTOR = (
     "/how-triage-works/",
     "/self-care/",
 )
+
+
+class PrivateResponsesMiddleware:
+    """Whatever a signed-in person is sent is theirs alone: no browser cache, shared proxy
+    or back-forward cache may keep it for the next person on the same phone (OWASP ASVS
+    8.2.1). Judged before the view runs, so the answer to a logout is covered too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class SessionExpiryMiddleware:

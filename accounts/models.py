@@ -95,6 +95,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_approved_physiotherapist(self) -> bool:
         return self.is_physiotherapist and self.approved_at is not None and self.is_active
 
+    @property
+    def offline_stamp(self) -> str:
+        """Whose an entry kept on a phone is: the signed-in page gives it to offline.js, and
+        a replay must carry the stamp of the session that sends it. Opaque (a keyed hash of
+        the id, never the email), and the same on every device of the person."""
+        keyed = salted_hmac("upright.offline-entries", str(self.pk), algorithm="sha256")
+        return keyed.hexdigest()[:32]
+
     def get_session_auth_hash(self) -> str:
         return self._session_hash(secret=None)
 

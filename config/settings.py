@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.PrivateResponsesMiddleware",
     "accounts.middleware.SessionExpiryMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.OnboardingMiddleware",
