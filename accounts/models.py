@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.encryption import EncryptedSecretField
+
 
 class Role(models.TextChoices):
     PATIENT = "patient", "Patient"
@@ -238,14 +240,15 @@ class AuditEvent(models.Model):
 class SecondFactor(models.Model):
     """A confirmed authenticator app (TOTP, RFC 6238). No row: two-step sign-in is off.
 
-    The secret must be readable to check a code, so it is stored as it is: a copy of the
-    database alone is enough to make codes, but not to know the password they go with.
+    The secret must be readable to check a code, so it is encrypted rather than hashed,
+    with a key kept outside the database (`accounts.encryption`): a copy of the database
+    alone is not enough to make codes.
     """
 
     user = models.OneToOneField(
         "accounts.User", on_delete=models.CASCADE, related_name="second_factor"
     )
-    secret = models.CharField(max_length=64)
+    secret = EncryptedSecretField(max_length=255)
     confirmed_at = models.DateTimeField(default=timezone.now)
     # The 30-second step of the last code accepted: a code is never accepted twice.
     last_used_step = models.BigIntegerField(default=0)

@@ -224,6 +224,17 @@ if not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY) and (VAR_DIR / "vapid.json").is_
     VAPID_PRIVATE_KEY = _dev_vapid["private_key"]
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@upright.invalid")
 
+# --- Two-step sign-in secrets, encrypted at rest (accounts.encryption) ---
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: README).
+TWO_STEP_ENCRYPTION_KEYS = env_list("TWO_STEP_ENCRYPTION_KEYS", "")
+if not TWO_STEP_ENCRYPTION_KEYS and DEBUG and (VAR_DIR / "two_step_keys.txt").is_file():
+    TWO_STEP_ENCRYPTION_KEYS = [(VAR_DIR / "two_step_keys.txt").read_text().strip()]
+if not DEBUG and not TWO_STEP_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "TWO_STEP_ENCRYPTION_KEYS is not set while DEBUG is off. Set it to a Fernet key: "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'"
+    )
+
 # --- Sign-in: lockouts (django-axes), sessions (accounts.sessions), request sizes ---
 # Five wrong passwords lock sign-in for 30 minutes, counted per account and address
 # together and per address alone (OWASP ASVS 2.2.1). A password reset lifts it.
