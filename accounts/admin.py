@@ -58,6 +58,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("email", "registration_number")
     actions = [approve_physiotherapists, refuse_physiotherapists, turn_off_second_factor]
+    # Approval goes through the audited action, never a hand-edited date.
+    readonly_fields = ("approved_at",)
     fieldsets = (
         (None, {"fields": ("email", "password", "display_name")}),
         ("Role", {"fields": ("role", "registration_number", "approved_at")}),

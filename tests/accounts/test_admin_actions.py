@@ -75,3 +75,9 @@ def test_turning_off_two_step_sign_in_is_recorded_and_ends_every_session_of_the_
     assert rows(AuditAction.MFA_DISABLED) == [(admin_user, alice)]
     for device in (phone, laptop):
         assert device.get(reverse("accounts:account")).status_code == 302
+
+
+def test_the_approval_date_cannot_be_edited_by_hand(admin_client, unapproved_physio) -> None:
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[unapproved_physio.pk]))
+    assert page.status_code == 200
+    assert 'name="approved_at' not in page.content.decode()

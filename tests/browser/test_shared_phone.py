@@ -122,3 +122,48 @@ def test_after_logging_out_an_opened_entry_is_not_on_the_phone(phone, shots) -> 
         for trace in (A_NOTE, anna.email, anna.offline_stamp):
             assert trace not in item["text"], f"{trace} in the cached {item['url']}"
     assert not [item["url"] for item in cached if "/entries/" in item["url"]]
+
+
+def test_today_opened_with_no_signal_keeps_the_entry_for_the_person_signed_in(phone) -> None:
+    page = phone
+    anna = make_patient("anna@example.com")
+    log_in(page, anna.email)
+    page.goto("/history/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.context.set_offline(True)
+    page.goto("/today/")  # the service worker's empty form: nobody's data in it
+    expect(page.get_by_role("heading", name="How is your back today?")).to_be_visible()
+    assert page.locator("[data-account]").count() == 0
+    pick_pain(page, 3)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#offline-status")).to_contain_text("Saved on this phone")
+    page.context.set_offline(False)
+    page.goto("/history/")  # any signed-in page sends what its account kept
+    for _ in range(30):
+        if Entry.objects.filter(user=anna).exists():
+            break
+        page.wait_for_timeout(500)
+    assert list(Entry.objects.filter(user=anna).values_list("pain", flat=True)) == [3]
+
+
+def test_after_logging_out_the_offline_form_keeps_nothing_for_anyone(phone) -> None:
+    page = phone
+    anna = make_patient("anna@example.com")
+    log_in(page, anna.email)
+    page.goto("/history/")
+    page.evaluate("navigator.serviceWorker.ready")
+    log_out(page)
+    page.context.set_offline(True)
+    page.goto("/today/")
+    pick_pain(page, 3)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#offline-status")).to_contain_text("Log in to keep an entry")
+    assert (
+        page.evaluate(
+            "new Promise((done) => { const r = indexedDB.open('upright', 1);"
+            " r.onupgradeneeded = () => r.result.createObjectStore('pending', {keyPath: 'uuid'});"
+            " r.onsuccess = () => { const q = r.result.transaction('pending').objectStore('pending')"
+            ".count(); q.onsuccess = () => done(q.result); }; })"
+        )
+        == 0
+    )
