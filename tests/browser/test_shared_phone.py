@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import User
 from tests.browser.test_patient_journeys import log_in, pick_pain
 from tests.conftest import make_patient
 from tracker.models import Entry
@@ -12,6 +13,14 @@ from tracker.models import Entry
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 A_NOTE = "Anna's private note"
+KEPT_ENTRIES = """new Promise((done) => {
+  const opening = indexedDB.open("upright", 1);
+  opening.onupgradeneeded = () => opening.result.createObjectStore("pending", {keyPath: "uuid"});
+  opening.onsuccess = () => {
+    const counting = opening.result.transaction("pending").objectStore("pending").count();
+    counting.onsuccess = () => done(counting.result);
+  };
+})"""
 CACHED_TEXTS = """async () => {
   const texts = [];
   for (const name of await caches.keys()) {
@@ -23,6 +32,14 @@ CACHED_TEXTS = """async () => {
   }
   return texts;
 }"""
+
+
+def signed_in_with_the_worker(page, email: str, at: str) -> User:
+    person = User.objects.get(email=email)
+    log_in(page, email)
+    page.goto(at)
+    page.evaluate("navigator.serviceWorker.ready")
+    return person
 
 
 def queue_an_entry_offline(page, note: str) -> None:
@@ -104,9 +121,7 @@ def test_after_logging_out_an_opened_entry_is_not_on_the_phone(phone, shots) -> 
     page = phone
     anna = make_patient("anna@example.com")
     entry = Entry.objects.create(user=anna, date=anna.profile.local_today(), pain=7, notes=A_NOTE)
-    log_in(page, anna.email)
-    page.goto(f"/entries/{entry.pk}/")
-    page.evaluate("navigator.serviceWorker.ready")
+    signed_in_with_the_worker(page, anna.email, at=f"/entries/{entry.pk}/")
     page.reload()  # now under the service worker's control
     expect(page.get_by_label("Notes")).to_have_value(A_NOTE)
     log_out(page)
@@ -126,10 +141,8 @@ def test_after_logging_out_an_opened_entry_is_not_on_the_phone(phone, shots) -> 
 
 def test_today_opened_with_no_signal_keeps_the_entry_for_the_person_signed_in(phone) -> None:
     page = phone
-    anna = make_patient("anna@example.com")
-    log_in(page, anna.email)
-    page.goto("/history/")
-    page.evaluate("navigator.serviceWorker.ready")
+    make_patient("anna@example.com")
+    anna = signed_in_with_the_worker(page, "anna@example.com", at="/history/")
     page.context.set_offline(True)
     page.goto("/today/")  # the service worker's empty form: nobody's data in it
     expect(page.get_by_role("heading", name="How is your back today?")).to_be_visible()
@@ -148,22 +161,12 @@ def test_today_opened_with_no_signal_keeps_the_entry_for_the_person_signed_in(ph
 
 def test_after_logging_out_the_offline_form_keeps_nothing_for_anyone(phone) -> None:
     page = phone
-    anna = make_patient("anna@example.com")
-    log_in(page, anna.email)
-    page.goto("/history/")
-    page.evaluate("navigator.serviceWorker.ready")
+    make_patient("anna@example.com")
+    signed_in_with_the_worker(page, "anna@example.com", at="/history/")
     log_out(page)
     page.context.set_offline(True)
     page.goto("/today/")
     pick_pain(page, 3)
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#offline-status")).to_contain_text("Log in to keep an entry")
-    assert (
-        page.evaluate(
-            "new Promise((done) => { const r = indexedDB.open('upright', 1);"
-            " r.onupgradeneeded = () => r.result.createObjectStore('pending', {keyPath: 'uuid'});"
-            " r.onsuccess = () => { const q = r.result.transaction('pending').objectStore('pending')"
-            ".count(); q.onsuccess = () => done(q.result); }; })"
-        )
-        == 0
-    )
+    assert page.evaluate(KEPT_ENTRIES) == 0
