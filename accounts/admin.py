@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts import second_factor
+from accounts import second_factor, sessions
 from accounts.audit import record
 from accounts.models import AuditAction, AuditEvent, Role, User
 
@@ -15,19 +16,39 @@ from accounts.models import AuditAction, AuditEvent, Role, User
 def approve_physiotherapists(
     modeladmin: admin.ModelAdmin[User], request: HttpRequest, queryset: QuerySet[User]
 ) -> None:
-    queryset.filter(role=Role.PHYSIOTHERAPIST, approved_at__isnull=True).update(
-        approved_at=timezone.now()
-    )
+    for user in queryset.filter(role=Role.PHYSIOTHERAPIST, approved_at__isnull=True):
+        # Claimed row by row: of two administrators approving at once, one row is written.
+        if User.objects.filter(pk=user.pk, approved_at__isnull=True).update(
+            approved_at=timezone.now()
+        ):
+            record(request, AuditAction.PHYSIO_APPROVED, subject=user)
+
+
+@admin.action(description="Refuse the selected physiotherapists (registration not confirmed)")
+def refuse_physiotherapists(
+    modeladmin: admin.ModelAdmin[User], request: HttpRequest, queryset: QuerySet[User]
+) -> None:
+    """The account can no longer sign in, and any session it has ends now."""
+    for user in queryset.filter(role=Role.PHYSIOTHERAPIST, is_active=True):
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(is_active=False, approved_at=None)
+            sessions.end_every_session(user)
+            record(request, AuditAction.PHYSIO_REFUSED, subject=user)
 
 
 @admin.action(description="Turn off two-step sign-in (lost phone and codes; identity checked)")
 def turn_off_second_factor(
     modeladmin: admin.ModelAdmin[User], request: HttpRequest, queryset: QuerySet[User]
 ) -> None:
+    """Whoever holds the lost phone or an open session is signed out with it."""
     for user in queryset:
         if second_factor.is_on(user):
-            second_factor.disable(user=user)
-            record(request, AuditAction.MFA_DISABLED, subject=user, detail="by an administrator")
+            with transaction.atomic():
+                second_factor.disable(user=user)
+                sessions.end_every_session(user)
+                record(
+                    request, AuditAction.MFA_DISABLED, subject=user, detail="by an administrator"
+                )
 
 
 @admin.register(User)
@@ -36,7 +57,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("email", "role", "registration_number", "approved_at", "is_active")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("email", "registration_number")
-    actions = [approve_physiotherapists, turn_off_second_factor]
+    actions = [approve_physiotherapists, refuse_physiotherapists, turn_off_second_factor]
+    # Approval goes through the audited action, never a hand-edited date.
+    readonly_fields = ("approved_at",)
     fieldsets = (
         (None, {"fields": ("email", "password", "display_name")}),
         ("Role", {"fields": ("role", "registration_number", "approved_at")}),

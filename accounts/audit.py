@@ -14,6 +14,7 @@ from accounts.models import AuditAction, AuditEvent, User
 # What a patient's access log lists: what other people did with their diary.
 ACCESS_ACTIONS = (
     AuditAction.VIEW,
+    AuditAction.CASELOAD_VIEW,
     AuditAction.EXPORT_PDF,
     AuditAction.EXPORT_CSV,
     AuditAction.EXPORT_FHIR,
@@ -45,6 +46,35 @@ def record(
         action=action,
         detail=detail[:300],
         ip_address=client_ip(request),
+    )
+
+
+def record_caseload_views(
+    request: HttpRequest, patients: list[User], *, since: dt.datetime
+) -> None:
+    """One row for each patient a physiotherapist's list showed (name and flags are their
+    data), at most once per physiotherapist, patient and day: `since` is the day's start.
+    Two queries whatever the page's length; none more on a page already logged today."""
+    physiotherapist = request.user
+    already = set(
+        AuditEvent.objects.filter(
+            actor=physiotherapist,
+            action=AuditAction.CASELOAD_VIEW,
+            subject__in=patients,
+            created_at__gte=since,
+        ).values_list("subject_id", flat=True)
+    )
+    address = client_ip(request)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=physiotherapist,
+            actor_email=physiotherapist.email,
+            subject=patient,
+            action=AuditAction.CASELOAD_VIEW,
+            ip_address=address,
+        )
+        for patient in patients
+        if patient.pk not in already
     )
 
 

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import second_factor, sessions
 from accounts.audit import record
 from accounts.decorators import NotPermitted
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 
 # Paths a patient may open before finishing onboarding.
 OPEN_PREFIXES = (
@@ -26,6 +27,7 @@ OPEN_PREFIXES = (
     "/how-triage-works/",
     "/self-care/",
     "/privacy/",
+    "/offline/",
 )
 
 
@@ -62,6 +64,22 @@ OPEN_WITHOUT_SECOND_FACTOR = (
     "/how-triage-works/",
     "/self-care/",
 )
+
+
+class PrivateResponsesMiddleware:
+    """Whatever a signed-in person is sent is theirs alone: no browser cache, shared proxy
+    or back-forward cache may keep it for the next person on the same phone (OWASP ASVS
+    8.2.1). Judged before the view runs, so the answer to a logout is covered too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class SessionExpiryMiddleware:
@@ -138,9 +156,20 @@ class AuthorizationFailureMiddleware:
             isinstance(exception, Http404) and _guards_an_object(request)
         ):
             record(
-                request, AuditAction.AUTHORIZATION_FAILED, detail=f"{request.method} {request.path}"
+                request,
+                AuditAction.AUTHORIZATION_FAILED,
+                subject=_person_named(request),
+                detail=f"{request.method} {request.path}",
             )
         return None
+
+
+def _person_named(request: HttpRequest) -> User | None:
+    """The person whose id the refused address carries: the row is then about them, and
+    deleting their account erases the address with the rest."""
+    match = request.resolver_match
+    person_id = match.kwargs.get("patient_id") if match else None
+    return User.objects.filter(pk=person_id).first() if isinstance(person_id, int) else None
 
 
 def _guards_an_object(request: HttpRequest) -> bool:

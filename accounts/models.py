@@ -7,10 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from accounts.encryption import EncryptedSecretField
 
 
 class Role(models.TextChoices):
@@ -94,6 +97,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_approved_physiotherapist(self) -> bool:
         return self.is_physiotherapist and self.approved_at is not None and self.is_active
 
+    @property
+    def offline_stamp(self) -> str:
+        """Whose an entry kept on a phone is: the signed-in page gives it to offline.js, and
+        a replay must carry the stamp of the session that sends it. Opaque (a keyed hash of
+        the id, never the email), and the same on every device of the person."""
+        keyed = salted_hmac("upright.offline-entries", str(self.pk), algorithm="sha256")
+        return keyed.hexdigest()[:32]
+
     def get_session_auth_hash(self) -> str:
         return self._session_hash(secret=None)
 
@@ -143,6 +154,9 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", "Changed the password"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out on every device"
     AUTHORIZATION_FAILED = "authorization_failed", "Was refused a page"
+    CASELOAD_VIEW = "caseload_view", "Saw your name and flags in their list of patients"
+    PHYSIO_APPROVED = "physio_approved", "Approved a physiotherapist's registration"
+    PHYSIO_REFUSED = "physio_refused", "Refused a physiotherapist's registration"
 
 
 class AppendOnlyError(Exception):
@@ -158,21 +172,28 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def erase_personal_details(self, person: User) -> int:
         """The one change the log allows, when a person deletes their account: the rows by
-        or about them keep what happened and when, and lose the free-text detail and the
-        network address.
+        or about them keep what happened and when, and lose the free-text detail (where a
+        refused address holds their id), the network address and the copy of their email.
+        The links to them go when their row does; nothing left points to them.
 
         What happened and when is the evidence Upright must be able to show (who opened a
         health record, that a deletion was honoured: GDPR art. 5(2) and 17(3)(e)); the
-        detail and the address are personal data that evidence does not need. This is why
-        it goes around `update()` above, on purpose and nowhere else.
+        rest is personal data that evidence does not need. Others' emails stay: who looked
+        at a record is part of that evidence. This is why it goes around `update()` above,
+        on purpose and nowhere else.
         """
-        rows = self.filter(Q(subject=person) | Q(actor=person))
-        return models.QuerySet.update(rows, detail="", ip_address=None)
+        by_them = Q(actor=person) | Q(actor_email__iexact=person.email)
+        rows = self.filter(by_them | Q(subject=person))
+        erased = models.QuerySet.update(rows, detail="", ip_address=None)
+        models.QuerySet.update(self.filter(by_them), actor_email="")
+        return erased
 
 
 class AuditEvent(models.Model):
     """Who did what to whose diary, and when. Append-only: rows are never changed or removed
-    through the application (deleting a person only blanks the link; the email copy stays)."""
+    through the application. Deleting a row of `User` only blanks the links (the actor's
+    email copy stays, as evidence of who looked); a person deleting their own account also
+    erases what names them (`erase_personal_details`)."""
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     actor = models.ForeignKey(
@@ -219,14 +240,15 @@ class AuditEvent(models.Model):
 class SecondFactor(models.Model):
     """A confirmed authenticator app (TOTP, RFC 6238). No row: two-step sign-in is off.
 
-    The secret must be readable to check a code, so it is stored as it is: a copy of the
-    database alone is enough to make codes, but not to know the password they go with.
+    The secret must be readable to check a code, so it is encrypted rather than hashed,
+    with a key kept outside the database (`accounts.encryption`): a copy of the database
+    alone is not enough to make codes.
     """
 
     user = models.OneToOneField(
         "accounts.User", on_delete=models.CASCADE, related_name="second_factor"
     )
-    secret = models.CharField(max_length=64)
+    secret = EncryptedSecretField(max_length=255)
     confirmed_at = models.DateTimeField(default=timezone.now)
     # The 30-second step of the last code accepted: a code is never accepted twice.
     last_used_step = models.BigIntegerField(default=0)
@@ -273,3 +295,29 @@ class RateLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} since {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the person it belongs to beside it, so every session
+    of one person can be found (and ends with their account: deleting the person deletes
+    these rows). Written by `accounts.session_store`, the SESSION_ENGINE."""
+
+    # No database constraint: a request still holding a just-deleted person's id may save
+    # its session once more; that row is for nobody and the sign-in check refuses it.
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from accounts.session_store import SessionStore
+
+        return SessionStore

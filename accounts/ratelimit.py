@@ -41,6 +41,10 @@ PASSWORD_CONFIRMATIONS = Limit(
 )
 
 
+# Every limit counted per person (by their id); `forget` clears them all.
+PER_PERSON = (ENTRY_SAVES, IMPORTS, SHARE_OFFERS, SECOND_STEP_FAILURES, PASSWORD_CONFIRMATIONS)
+
+
 class RateLimited(Exception):
     def __init__(self, limit: Limit, retry_at: dt.datetime) -> None:
         self.limit = limit
@@ -110,4 +114,10 @@ def forget_old_windows(now: dt.datetime | None = None) -> int:
     this clears keys that went quiet)."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=2)
     deleted, _ = RateLimit.objects.filter(window_start__lt=cutoff).delete()
+    return deleted
+
+
+def forget(who: object) -> int:
+    """Delete every counter kept for this person (their account is being deleted)."""
+    deleted, _ = RateLimit.objects.filter(key__in=[limit.key(who) for limit in PER_PERSON]).delete()
     return deleted

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import update_session_auth_hash
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import User
@@ -97,6 +97,15 @@ def end_other_sessions(request: HttpRequest) -> None:
     """Every session of the signed-in person but this one stops counting."""
     end_every_session(request.user)  # type: ignore[arg-type]
     update_session_auth_hash(request, request.user)
+
+
+def forget_cached_pages(response: HttpResponse) -> HttpResponse:
+    """For the answer that ends a sign-in on this browser: the browser drops whatever it
+    cached from this site, so the next person on the phone finds none of it. Only
+    "cache", never "storage": that would also drop the entries kept on the phone (in
+    IndexedDB) that were not sent yet, and with them a day of someone's diary."""
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def _words(span: dt.timedelta) -> str:

@@ -59,6 +59,11 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return sessions.forget_cached_pages(super().post(request, *args, **kwargs))
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
@@ -137,4 +142,4 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, "You are signed out on every device, this one included. Log in to carry on."
     )
-    return redirect("accounts:login")
+    return sessions.forget_cached_pages(redirect("accounts:login"))

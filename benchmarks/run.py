@@ -68,8 +68,11 @@ def main() -> int:
 def bench_environment(bench_dir: Path) -> dict[str, str]:
     """Production settings (DEBUG off), with what loopback needs: no HTTPS redirect (the
     client says https through X-Forwarded-Proto, as the proxy would), a throwaway secret
-    key, the bench's email backend, and Web Push keys so that push is decided as in
-    production (nobody in the bench has subscribed a device)."""
+    key, the bench's email backend, Web Push keys so that push is decided as in
+    production (nobody in the bench has subscribed a device), and a throwaway key for
+    two-step secrets."""
+    from cryptography.fernet import Fernet
+
     from notify.vapid_dev import generate_keys
 
     keys = generate_keys()
@@ -86,6 +89,7 @@ def bench_environment(bench_dir: Path) -> dict[str, str]:
         "BENCH_MAIL_LOG": str(mail_log),
         "VAPID_PUBLIC_KEY": keys["public_key"],
         "VAPID_PRIVATE_KEY": keys["private_key"],
+        "TWO_STEP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

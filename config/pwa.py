@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from tracker.entry_forms import EntryForm
+
 # Bump when the cached shell changes shape; static file names change with their content.
-CACHE_VERSION = "upright-v1"
+# A new version deletes every older cache (v1 kept people's pages: now nobody's are kept).
+CACHE_VERSION = "upright-v2"
 SHELL = ["css/upright.css", "js/htmx.min.js", "js/upright.js", "js/offline.js",
          "icons/icon-192.png", "manifest.webmanifest"]  # fmt: skip
 
@@ -39,4 +45,24 @@ def _static_source(name: str) -> str:
 
 @require_GET
 def offline(request: HttpRequest) -> HttpResponse:
-    return render(request, "offline.html")
+    return render(_as_nobody(request), "offline.html")
+
+
+@require_GET
+def offline_entry(request: HttpRequest) -> HttpResponse:
+    """Today's entry form with nobody's data in it, for the service worker to keep: with no
+    signal, /today/ opens this copy, and offline.js keeps what is saved in it on the phone
+    for the account last signed in here (and dates it with the phone's today)."""
+    today = timezone.now().date()
+    form = EntryForm(initial={"date": today, "no_symptoms": True}, today=today)
+    context = {"form": form, "entry": None, "form_url": reverse("tracker:today"), "panel": None,
+               "conflict_url": None, "refused": ""}  # fmt: skip
+    return render(_as_nobody(request), "tracker/entry.html", context)
+
+
+def _as_nobody(request: HttpRequest) -> HttpRequest:
+    """The service worker fetches these pages with whoever's cookies the browser holds and
+    keeps them for everyone on the phone: render them as for someone signed out (no name,
+    no banner, no notification count, no account stamp)."""
+    request.user = AnonymousUser()
+    return request

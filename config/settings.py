@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.PrivateResponsesMiddleware",
     "accounts.middleware.SessionExpiryMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.OnboardingMiddleware",
@@ -224,6 +225,17 @@ if not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY) and (VAR_DIR / "vapid.json").is_
     VAPID_PRIVATE_KEY = _dev_vapid["private_key"]
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@upright.invalid")
 
+# --- Two-step sign-in secrets, encrypted at rest (accounts.encryption) ---
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: README).
+TWO_STEP_ENCRYPTION_KEYS = env_list("TWO_STEP_ENCRYPTION_KEYS", "")
+if not TWO_STEP_ENCRYPTION_KEYS and DEBUG and (VAR_DIR / "two_step_keys.txt").is_file():
+    TWO_STEP_ENCRYPTION_KEYS = [(VAR_DIR / "two_step_keys.txt").read_text().strip()]
+if not DEBUG and not TWO_STEP_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "TWO_STEP_ENCRYPTION_KEYS is not set while DEBUG is off. Set it to a Fernet key: "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'"
+    )
+
 # --- Sign-in: lockouts (django-axes), sessions (accounts.sessions), request sizes ---
 # Five wrong passwords lock sign-in for 30 minutes, counted per account and address
 # together and per address alone (OWASP ASVS 2.2.1). A password reset lifts it.
@@ -246,6 +258,8 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Server-side expiry of a session row; accounts.sessions sets the shorter rules.
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Database sessions that know their person: all of them end with the account.
+SESSION_ENGINE = "accounts.session_store"
 # Form fields: an entry or a clinical note is far below 1 MB. Files are not counted here:
 # the diary import holds its own 2 MB limit (tracker.views.my_data).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

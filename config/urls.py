@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("offline/entry/", pwa.offline_entry, name="offline_entry"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("", include("tracker.urls")),

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from accounts.dev_keys import write_once
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,13 +39,7 @@ def generate_keys() -> dict[str, str]:
 
 def ensure_keys(path: Path) -> bool:
     """Write development keys to `path` unless it exists; True when written."""
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        json.dump(generate_keys(), file)
-    return True
+    return write_once(path, json.dumps(generate_keys()))
 
 
 def main() -> int:

@@ -78,6 +78,16 @@ def force_login_is_a_finished_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+# Two keys, as during a rotation: the first encrypts, both decrypt.
+TWO_STEP_TEST_KEYS = ["nD7RXuxtdToPZXh-uUiZjZWn6V0tssOuDEYCmXfks6w=",
+                      "rV45Lp7CTJ2DSno04vmtZ0YebbompHTvoGKCTgULrgU="]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def two_step_test_keys(settings) -> None:
+    settings.TWO_STEP_ENCRYPTION_KEYS = TWO_STEP_TEST_KEYS
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Accounts are made in almost every test; real password hashing is not the point.

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from axes.utils import reset as axes_reset
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import record
-from accounts.models import AuditAction, AuditEvent, User
+from accounts.erasure import erase_traces_of
+from accounts.models import AuditAction, User
 from tracker.exports.csv import write_entries
 from tracker.models import Entry, Profile
 from tracker.services import ENTRY_FIELDS, get_or_create_profile
@@ -135,17 +135,16 @@ def delete_account(*, user: User, password: str) -> bool:
     findings and their outbox, summaries, messages and their pending deliveries, push
     subscriptions, shares, invitations, codes, and physiotherapists' notes about them.
 
-    Only with their current password: False, and nothing deleted, when it is wrong. The
-    audit log keeps what happened and when (with a row saying the account was deleted,
-    and by whose email), without details or network addresses.
+    Every session of the person ends with the account (their rows go with it). The audit
+    log keeps what happened and when (with a row saying an account was deleted), and
+    nothing that names or points to the person (`accounts.erasure`).
     """
     if not user.check_password(password):
         return False
     with transaction.atomic():
-        # Written first: deleting the person blanks its links and keeps the email copy.
+        # Written first, so that it is erased like every other row about the person.
         record(None, AuditAction.ACCOUNT_DELETED, subject=user, actor=user)
-        AuditEvent.objects.erase_personal_details(user)
-        axes_reset(username=user.get_username())
+        erase_traces_of(user)
         user.delete()
     return True
 

@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.audit import failures_since, record
 from accounts.models import AuditAction, Role, User
+from notify.models import Kind, Message
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
 
 # 8 characters from 31 that cannot be misread (no 0/O, 1/I/L): about 40 bits. With at most
@@ -254,8 +255,16 @@ def _terms_fields(terms: Terms) -> dict[str, object]:
 
 
 def revoke(*, share: Share) -> None:
-    """Effective on the physiotherapist's next request: every read checks `live_shares()`."""
-    Share.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    """Effective on the physiotherapist's next request: every read checks `live_shares()`.
+
+    The physiotherapist's alerts about this patient go too (with their pending deliveries):
+    even without a name, an alert linking to the patient's review is about that person.
+    """
+    with transaction.atomic():
+        Share.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        Message.objects.filter(
+            kind=Kind.PHYSIO_ALERT, user_id=share.physiotherapist_id, about_id=share.patient_id
+        ).delete()
 
 
 def shares_of(patient: User) -> QuerySet[Share]:

@@ -1,6 +1,8 @@
 // Offline journaling: an entry saved with no connection is kept on this phone (IndexedDB)
 // and sent once when the connection returns. Each entry carries its client UUID, so the
-// server upserts on (person, UUID): sending twice still stores one entry.
+// server upserts on (person, UUID): sending twice still stores one entry. Each also
+// carries its author's account stamp: on a phone two people share, only the account
+// signed in now sees or sends its own entries (see "Whose entries" below).
 (function () {
   "use strict";
   var DB_NAME = "upright";
@@ -68,7 +70,12 @@
     var uuid = (fields.find(function (f) { return f[0] === "client_uuid"; }) || [])[1];
     var day = (fields.find(function (f) { return f[0] === "date"; }) || [])[1];
     if (!uuid) { return Promise.resolve(); }
-    return keep({uuid: uuid, date: day, fields: fields, queuedAt: new Date().toISOString()}).then(function () {
+    var account = currentAccount();
+    if (!account) {
+      showWhereLooking(status("Log in to keep an entry on this phone: it must know whose diary it is for.", "error"));
+      return Promise.resolve();
+    }
+    return keep({uuid: uuid, date: day, fields: fields, account: account, queuedAt: new Date().toISOString()}).then(function () {
       showWhereLooking(status("Saved on this phone: your entry for " + dayInWords(day) +
         ". It will be sent when you are back online.", "info"));
     });
@@ -78,7 +85,7 @@
   function replay() {
     if (replaying || !navigator.onLine || !window.indexedDB) { return Promise.resolve(); }
     replaying = true;
-    return pendingEntries().then(function (entries) {
+    return entriesOf(pageAccount()).then(function (entries) {
       return entries.reduce(function (chain, entry) {
         return chain.then(function () { return send(entry); });
       }, Promise.resolve());
@@ -87,6 +94,7 @@
   function send(entry) {
     var body = new URLSearchParams();
     entry.fields.forEach(function (field) { body.append(field[0], field[1]); });
+    body.append("account", entry.account);
     return fetch(SYNC_URL, {
       method: "POST", body: body, credentials: "same-origin",
       headers: {"X-CSRFToken": csrfToken(), "Accept": "application/json"}
@@ -99,7 +107,8 @@
           // Shown, never silently overwritten: the person decides what to keep.
           return forget(entry.uuid).then(function () { showProblem(entry, data); });
         }
-        // Logged out or server trouble: keep it and try again later.
+        // Logged out, another account's session (status "other_account"), or server
+        // trouble: keep it for its author and try again later.
         if (response.status === 401 || response.status === 429) { status(data.message || "Log in again to send the entry kept on this phone.", "error"); }
         return undefined;
       });
@@ -172,11 +181,78 @@
   navigator.serviceWorker && navigator.serviceWorker.addEventListener("message", function (event) {
     if (event.data && event.data.type === "replay-entries") { replay(); }
   });
+  // --- Whose entries ---------------------------------------------------------------------
+  // A signed-in page carries its account's stamp (data-account, in the nav). The empty form
+  // the service worker keeps for offline use, and the offline page, carry none: what is
+  // saved there belongs to the account last signed in on this phone. Any other page
+  // without a stamp is a signed-out page: nobody is signed in here any more.
+  var ACCOUNT_KEY = "upright.account";
+  function pageAccount() {
+    var holder = document.querySelector("[data-account]");
+    return holder ? holder.dataset.account : "";
+  }
+  function isNobodysCopy() {
+    return !pageAccount() && (!!entryForm() || !!document.querySelector("[data-offline-page]"));
+  }
+  function rememberAccount() {
+    try {
+      if (pageAccount()) { localStorage.setItem(ACCOUNT_KEY, pageAccount()); }
+      else if (!isNobodysCopy()) { localStorage.removeItem(ACCOUNT_KEY); }
+    } catch (e) { /* storage refused: entries are then kept only from signed-in pages */ }
+  }
+  function currentAccount() {
+    if (pageAccount()) { return pageAccount(); }
+    try { return isNobodysCopy() ? localStorage.getItem(ACCOUNT_KEY) || "" : ""; } catch (e) { return ""; }
+  }
+  function entriesOf(account) {
+    return pendingEntries().then(function (entries) {
+      return entries.filter(function (entry) { return !!account && entry.account === account; });
+    });
+  }
+  function giveNobodysFormItsOwnUuid() {
+    // The kept copy of the form is the same every time it opens: each entry made in it
+    // needs a UUID of its own, or a second offline day would replace the first.
+    var form = entryForm();
+    var field = form && form.querySelector("input[name='client_uuid']");
+    if (field && !pageAccount() && window.crypto && crypto.randomUUID) { field.value = crypto.randomUUID(); }
+  }
+
+  // --- Signing out with entries not sent yet ---------------------------------------------
+  function unsentWords(count) {
+    return count === 1 ? "1 entry is not sent yet." : count + " entries are not sent yet.";
+  }
+  function warnBeforeSigningOut() {
+    var form = document.querySelector("form[data-sign-out]");
+    var dialog = document.getElementById("unsent-entries");
+    if (!form || !dialog || !window.indexedDB || !dialog.showModal) { return; }
+    var confirmed = false;
+    form.addEventListener("submit", function (event) {
+      if (confirmed) { return; }
+      event.preventDefault();
+      entriesOf(pageAccount()).then(function (entries) {
+        if (!entries.length) { signOut(); return; }
+        dialog.querySelector("[data-unsent-count]").textContent = unsentWords(entries.length);
+        dialog.showModal();
+        dialog.querySelector("[data-stay-signed-in]").focus();
+      }).catch(signOut);
+    });
+    function signOut() {
+      confirmed = true;
+      try { localStorage.removeItem(ACCOUNT_KEY); } catch (e) { /* nothing kept */ }
+      form.submit();
+    }
+    dialog.querySelector("[data-stay-signed-in]").addEventListener("click", function () { dialog.close(); });
+    dialog.querySelector("[data-sign-out-anyway]").addEventListener("click", signOut);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    rememberAccount();
+    giveNobodysFormItsOwnUuid();
+    warnBeforeSigningOut();
     freshenCachedForm();
     if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js", {scope: "/"}); }
     if (window.indexedDB) {
-      pendingEntries().then(function (entries) {
+      entriesOf(currentAccount()).then(function (entries) {
         if (entries.length && !navigator.onLine) {
           status("Saved on this phone. " + (entries.length === 1 ? "1 entry" : entries.length + " entries") +
             " will be sent when you are back online.", "info");

@@ -1,17 +1,24 @@
-/* Upright's service worker: the app shell and static files from the cache, pages from the
-   network with the last copy as a fallback, and an offline page for the rest. */
+/* Upright's service worker. It keeps the app usable with no signal without keeping anyone's
+   data: the cache holds the app shell, static files, the offline page and an entry form with
+   nobody's data in it, never a page that shows a person's data (on a shared phone the next
+   person would be shown it). Pages come from the network; with no network, a new entry for
+   today gets the empty form, and every other page the offline page. */
 "use strict";
 const CACHE = "__CACHE_VERSION__";
 const SHELL = ["__SHELL__"];
 const OFFLINE_URL = "/offline/";
-const KEEP_PAGES = ["/today/", "/entries/", "/log/"];
+const OFFLINE_ENTRY_URL = "/offline/entry/";
+const NEW_ENTRY_PAGE = "/today/";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll([...SHELL, OFFLINE_URL])).then(() => self.skipWaiting())
+    caches.open(CACHE)
+      .then((cache) => cache.addAll([...SHELL, OFFLINE_URL, OFFLINE_ENTRY_URL]))
+      .then(() => self.skipWaiting())
   );
 });
 
+// Every other cache goes, with whatever an earlier version of this worker kept in it.
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
@@ -19,10 +26,6 @@ self.addEventListener("activate", (event) => {
       .then(() => self.clients.claim())
   );
 });
-
-function keepsPage(url) {
-  return KEEP_PAGES.some((prefix) => url.pathname.startsWith(prefix));
-}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -41,18 +44,10 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.mode === "navigate") {
+    const fallback = url.pathname === NEW_ENTRY_PAGE ? OFFLINE_ENTRY_URL : OFFLINE_URL;
     event.respondWith(
-      fetch(request).then((response) => {
-        if (response.ok && keepsPage(url) && !response.redirected) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
-        }
-        return response;
-      }).catch(() =>
-        caches.match(url.pathname)
-          .then((hit) => hit || (keepsPage(url) ? caches.match("/today/") : undefined))
-          .then((hit) => hit || caches.match(OFFLINE_URL))
-      )
+      fetch(request).catch(() =>
+        caches.match(fallback).then((hit) => hit || caches.match(OFFLINE_URL)))
     );
   }
 });

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.audit import access_log, record
 from accounts.models import AppendOnlyError, AuditAction, AuditEvent, User
-from tests.physio.conftest import log, open_finding
+from tests.physio.conftest import log, open_finding, share_between
 
 pytestmark = pytest.mark.django_db
 
@@ -55,19 +58,51 @@ def test_acknowledging_an_alert_writes_one_audit_row(physio_client, share, alice
     assert (event.action, event.detail) == (AuditAction.ALERT_ACKNOWLEDGED, "FEVER")
 
 
-def test_opening_the_caseload_writes_one_audit_row(physio_client, share, physio) -> None:
+def test_opening_the_caseload_writes_the_page_view_and_one_row_per_patient_listed(
+    physio_client, share, physio, alice, bob, other_physio
+) -> None:
+    share_between(bob, physio)
+    share_between(alice, other_physio)
+    physio_client.get(reverse("physio:caseload"), REMOTE_ADDR="203.0.113.9")
+    rows = {(e.actor, e.subject, e.action, e.ip_address) for e in AuditEvent.objects.all()}
+    assert rows == {
+        (physio, None, AuditAction.VIEW, "203.0.113.9"),
+        (physio, alice, AuditAction.CASELOAD_VIEW, "203.0.113.9"),
+        (physio, bob, AuditAction.CASELOAD_VIEW, "203.0.113.9"),
+    }
+
+
+def test_the_caseload_is_logged_once_per_patient_and_physiotherapist_a_day(
+    physio_client, share, physio, alice
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 20, 8, tzinfo=dt.UTC), tick=False):
+        for _ in range(3):
+            physio_client.get(reverse("physio:caseload"))
+    with time_machine.travel(dt.datetime(2026, 11, 21, 8, tzinfo=dt.UTC), tick=False):
+        physio_client.get(reverse("physio:caseload"))
+    seen = AuditEvent.objects.filter(action=AuditAction.CASELOAD_VIEW, subject=alice)
+    assert sorted(e.created_at.date() for e in seen) == [
+        dt.date(2026, 11, 20),
+        dt.date(2026, 11, 21),
+    ]
+
+
+def test_the_patient_sees_the_caseload_view_in_the_access_log(
+    physio_client, alice_client, share
+) -> None:
     physio_client.get(reverse("physio:caseload"))
-    event = AuditEvent.objects.get()
-    assert (event.actor, event.subject, event.action) == (physio, None, AuditAction.VIEW)
+    page = alice_client.get(reverse("sharing:overview")).content.decode()
+    assert "Saw your name and flags in their list of patients" in page
 
 
 def test_a_refused_request_writes_only_the_refusal(physio_client, physio, alice) -> None:
     physio_client.get(reverse("physio:review", args=[alice.pk]))
     event = AuditEvent.objects.get()
     assert (event.actor, event.subject, event.action) == (
-        physio, None, AuditAction.AUTHORIZATION_FAILED,
+        physio, alice, AuditAction.AUTHORIZATION_FAILED,
     )  # fmt: skip
     assert event.detail == f"GET /physio/patients/{alice.pk}/"
+    assert list(access_log(alice)) == [], "a refusal showed nothing of the patient"
 
 
 def test_sharing_and_revoking_are_recorded(alice_client, alice, share, physio) -> None:

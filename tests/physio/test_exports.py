@@ -112,6 +112,16 @@ def test_every_formula_start_is_neutralised(text: str) -> None:
     assert cell(text) == "'" + text
 
 
+@pytest.mark.parametrize("blank", [" ", "\u00a0", "\n", "\r\n", "\t", "\u00a0 \n"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_a_formula_start_after_blanks_is_neutralised(blank: str, start: str) -> None:
+    assert cell(f"{blank}{start}1+1") == f"'{blank}{start}1+1"
+
+
+def test_blanks_before_ordinary_text_are_left_alone() -> None:
+    assert cell(" \u00a0\nfine = good") == " \u00a0\nfine = good"
+
+
 def test_ordinary_values_are_left_alone() -> None:
     assert [cell(v) for v in (5, None, True, ["a", "b"], "fine")] == [
         "5",

@@ -9,9 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
-from tests.physio.conftest import log, share_between, today
+from notify.models import Delivery, Kind, Message
+from tests.physio.conftest import log, open_finding, share_between, today
 from tracker import sharing
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
+from triage.escalation import send_to_physiotherapist
+from triage.models import OutboxStep
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +158,25 @@ def test_revoking_takes_effect_on_the_next_request(alice_client, share, alice, p
     assert response.status_code == 302
     assert client.get(reverse("physio:review", args=[alice.pk])).status_code == 404
     assert "Alice" not in client.get(reverse("physio:caseload")).content.decode()
+
+
+def test_revoking_removes_the_physiotherapists_alerts_about_the_patient_only(
+    alice_client, share, alice, bob, physio
+) -> None:
+    share_between(bob, physio)
+    for patient in (alice, bob):
+        send_to_physiotherapist(physio, open_finding(patient, "CHEST_PAIN"), OutboxStep.FIRST)
+    alice_client.post(reverse("sharing:revoke", args=[share.pk]))
+    alerts = Message.objects.filter(user=physio, kind=Kind.PHYSIO_ALERT)
+    assert [alert.about for alert in alerts] == [bob]
+    assert not Delivery.objects.filter(message__about=alice).exists()
+    assert reverse("physio:review", args=[alice.pk]) not in physio_page(physio)
+
+
+def physio_page(physio) -> str:
+    client = Client()
+    client.force_login(physio)
+    return client.get(reverse("notify:list")).content.decode()
 
 
 def test_a_share_past_its_end_date_behaves_as_revoked(alice, physio, client) -> None:

@@ -45,3 +45,13 @@ def test_the_session_cookie_is_http_only_and_same_site(client, alice) -> None:
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.parametrize("path", ["/entries/1/", "/accounts/", "/physio/", "/today/", "/sw.js"])
+def test_no_answer_to_a_signed_in_person_may_be_stored_by_any_cache(alice_client, path) -> None:
+    cache_control = alice_client.get(path)["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
+
+
+def test_pages_for_nobody_in_particular_stay_cacheable(client) -> None:
+    assert "no-store" not in client.get(reverse("privacy")).get("Cache-Control", "")

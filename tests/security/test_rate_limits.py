@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts import ratelimit
 from accounts.models import RateLimit
+from tests.pwa.test_offline_sync import replay_of
 from tests.tracker.test_entries import entry_form
 from tracker.models import Entry, Share, ShareCode, ShareInvitation
 
@@ -88,7 +89,9 @@ def test_the_offline_sync_is_refused_with_json_and_the_phone_keeps_the_entry(
     alice_client, alice, local_today
 ) -> None:
     use_up(ratelimit.ENTRY_SAVES, alice.pk)
-    response = alice_client.post(reverse("tracker:sync_entry"), entry_form(local_today))
+    response = alice_client.post(
+        reverse("tracker:sync_entry"), replay_of(alice, entry_form(local_today))
+    )
     assert response.status_code == 429
     assert response.json()["status"] == "rate_limited"
     assert "try again after 13:00 UTC" in response.json()["message"]

@@ -156,6 +156,9 @@ def test_every_url_as_every_visitor_never_errors_and_never_leaks(world: dict, ro
             response = client.get(url)
             checked += 1
             assert response.status_code < 500, url
+            if role != "anonymous":
+                cache_control = set(response.get("Cache-Control", "").replace(" ", "").split(","))
+                assert {"no-store", "private"} <= cache_control, f"{role} at {url}: {cache_control}"
             body = response.content.decode(errors="replace")
             for secret in forbidden_secrets(role):
                 assert secret not in body, f"{role} saw {secret} at {url}"

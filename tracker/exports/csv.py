@@ -1,7 +1,9 @@
 """The period's entries as CSV, one row per day, columns named as in `backpain-diary/1`.
 
-Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a
-formula; such cells get a leading apostrophe so they stay text (OWASP's advice).
+Spreadsheets run a cell as a formula when its first character that is not blank is
+= + - or @: spaces, non-breaking spaces, tabs and line breaks before it do not stop them.
+Such cells, and any starting with a tab or carriage return, get a leading apostrophe so
+they stay text (OWASP, "CSV Injection").
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any, Protocol
 COLUMNS = ("date", "pain", "night_pain", "woke_at_night", "rested", "rest_relief",
            "active_minutes", "activities", "daily_tasks", "sleep", "symptoms",
            "self_care")  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
+# A spreadsheet may treat these as the end of a field and read what follows as a new cell.
+SEPARATOR_STARTS = ("\t", "\r")
 
 
 class Writable(Protocol):
@@ -39,4 +43,9 @@ def cell(value: object) -> str:
     if isinstance(value, list):
         value = ";".join(str(item) for item in value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if runs_as_formula(text) else text
+
+
+def runs_as_formula(text: str) -> bool:
+    """`str.lstrip()` drops every Unicode blank: spaces, U+00A0, tabs, CR and LF."""
+    return text.startswith(SEPARATOR_STARTS) or text.lstrip().startswith(FORMULA_STARTS)

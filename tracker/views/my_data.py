@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import ratelimit
+from accounts import ratelimit, sessions
 from accounts.audit import record
 from accounts.decorators import patient_required
 from accounts.models import AuditAction
@@ -218,7 +218,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, "Your account and your whole diary are deleted. Take good care."
                 )
-                return redirect("accounts:login")
+                return sessions.forget_cached_pages(redirect("accounts:login"))
             ratelimit.count(ratelimit.PASSWORD_CONFIRMATIONS, request.user.pk)
             form.add_error("password", "That is not your current password. Nothing was deleted.")
     if form.errors and status == 200:

@@ -7,6 +7,7 @@ Every page writes one audit row.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django import forms
@@ -21,7 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.audit import record
+from accounts.audit import record, record_caseload_views
 from accounts.decorators import approved_physiotherapist_required
 from accounts.models import AuditAction
 from tracker import sharing
@@ -84,13 +85,17 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         not_logged_recently=not_logged,
     )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = rows_for(page.object_list)
     record(request, AuditAction.VIEW, detail=f"caseload page {page.number}")
+    record_caseload_views(
+        request, [row.patient for row in rows], since=_start_of_day(timezone.now())
+    )
     return render(
         request,
         "tracker/physio/caseload.html",
         {
             "page": page,
-            "rows": rows_for(page.object_list),
+            "rows": rows,
             "invitations": sharing.pending_invitations_for(physio),
             "code_form": ShareCodeForm(),
             "open_flags_only": open_flags_only,
@@ -98,6 +103,10 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
             "filter_query": _filter_query(open_flags_only, not_logged),
         },
     )
+
+
+def _start_of_day(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _filter_query(open_flags_only: bool, not_logged: bool) -> str:

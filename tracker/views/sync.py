@@ -15,7 +15,8 @@ from tracker.services import DayAlreadyLogged, get_or_create_profile, save_entry
 
 @require_POST
 def sync_entry(request: HttpRequest) -> JsonResponse:
-    """Upsert on (person, client UUID): a replay sent twice still stores one entry."""
+    """Upsert on (person, client UUID): a replay sent twice still stores one entry. Only
+    the entries of the account signed in now: each carries the stamp of its author."""
     user = request.user
     if not user.is_authenticated:
         message = "Log in again to send the entry kept on this phone."
@@ -25,6 +26,11 @@ def sync_entry(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"status": "invalid", "message": "Only patients keep a diary."}, status=404
         )
+    if request.POST.get("account") != user.offline_stamp:
+        # Kept on the phone by another account (or by a script that does not say whose):
+        # never saved into this diary. offline.js keeps it for its author.
+        message = "This entry was kept on this phone by another account. It was not saved."
+        return JsonResponse({"status": "other_account", "message": message}, status=409)
     try:
         ratelimit.take(ratelimit.ENTRY_SAVES, user.pk)
     except ratelimit.RateLimited as limited:
