@@ -158,3 +158,15 @@ def pages_at_both_sizes(browser, base_url: str, person=None) -> Iterator[tuple[s
         page.set_viewport_size(viewport)
         yield str(viewport["width"]), page
     context.close()
+
+
+def open_disclosure(page, summary_text: str) -> None:
+    """Open a <details> by its summary, as a person taps it, unless it is open already."""
+    summary = page.locator("summary", has_text=summary_text).first
+    if not summary.evaluate("(s) => s.parentElement.open"):
+        summary.click()
+
+
+def log_out(page) -> None:
+    open_disclosure(page, "More")
+    page.get_by_role("button", name="Log out").click()
