@@ -116,13 +116,39 @@ def test_today_can_be_edited_all_day(alice_client, alice, local_today) -> None:
     assert Entry.objects.filter(user=alice).count() == 1
 
 
-def test_a_past_day_within_seven_days_can_be_filled_in(alice_client, alice, local_today) -> None:
-    day = local_today - dt.timedelta(days=7)
+def test_a_fever_back_filled_six_days_ago_is_saved_and_raised(
+    alice_client, alice, local_today
+) -> None:
+    day = local_today - dt.timedelta(days=6)
     response = alice_client.post(
-        reverse("tracker:log_day", args=[day.isoformat()]), entry_form(day)
+        reverse("tracker:log_day", args=[day.isoformat()]),
+        entry_form(day, symptoms=["fever"], no_symptoms=None),
     )
     assert response.status_code == 302
     assert Entry.objects.filter(user=alice, date=day).exists()
+    assert alice.findings.filter(code="FEVER", state="open").exists()
+
+
+def test_a_fever_back_filled_seven_days_ago_is_refused_at_the_date_and_nothing_saved(
+    alice_client, alice, local_today
+) -> None:
+    day = local_today - dt.timedelta(days=7)
+    response = alice_client.post(
+        reverse("tracker:log_day", args=[day.isoformat()]),
+        entry_form(day, symptoms=["fever"], no_symptoms=None),
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_date_error"' in page
+    assert "today and the 6 days before it" in page
+    assert not Entry.objects.exists()
+    assert not alice.findings.exists()
+
+
+def test_the_date_picker_offers_today_and_the_six_days_before(alice_client, local_today) -> None:
+    page = alice_client.get(reverse("tracker:today")).content.decode()
+    assert f'min="{(local_today - dt.timedelta(days=6)).isoformat()}"' in page
+    assert f'max="{local_today.isoformat()}"' in page
 
 
 @pytest.mark.parametrize(
@@ -163,11 +189,16 @@ def test_a_future_date_is_refused(alice_client, alice, local_today) -> None:
     assert not Entry.objects.exists()
 
 
-def test_a_date_more_than_seven_days_back_is_refused(alice_client, local_today) -> None:
-    old = local_today - dt.timedelta(days=8)
-    response = alice_client.post(reverse("tracker:today"), entry_form(old))
-    assert "up to 7 days back" in response.content.decode()
-    assert not Entry.objects.exists()
+def test_an_entry_older_than_the_window_cannot_be_corrected(
+    alice_client, alice, local_today
+) -> None:
+    old = Entry.objects.create(user=alice, date=local_today - dt.timedelta(days=7), pain=2)
+    response = alice_client.post(
+        reverse("tracker:edit_entry", args=[old.pk]), entry_form(old.date, pain="8")
+    )
+    assert "today and the 6 days before it" in response.content.decode()
+    old.refresh_from_db()
+    assert old.pain == 2
 
 
 def test_a_second_entry_for_a_logged_day_is_refused_and_the_first_is_unchanged(
