@@ -82,6 +82,23 @@ def test_chest_pain_shows_the_urgent_panel_first_with_emergency_advice(
     assert "emergency number" in page[panel_at:]
     assert "Chest pain" in page[panel_at:]
     assert 'hx-swap-oob="true"' in page  # the banner appears at once on the page
+    # The first thing the panel shows is the call-now line, then the heading.
+    panel = page[panel_at:]
+    assert panel.index("call the emergency number now") < panel.index('id="result-title"')
+    assert "See a doctor immediately" in panel and "See a doctor today" not in panel
+
+
+def test_an_urgent_finding_without_chest_pain_has_no_call_now_line_first(
+    alice_client, local_today
+) -> None:
+    response = alice_client.post(
+        reverse("tracker:today"),
+        entry_form(local_today, symptoms=["fever"], no_symptoms=None),
+        headers={"HX-Request": "true"},
+    )
+    panel = response.content.decode().split('class="panel panel-urgent"', 1)[1]
+    assert 'class="emergency-first"' not in panel
+    assert "See a doctor immediately" in panel
 
 
 def test_a_ticked_symptom_wins_over_none_of_these(alice_client, alice, local_today) -> None:
