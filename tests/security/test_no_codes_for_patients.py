@@ -67,8 +67,7 @@ def a_diary_raising_every_code(user) -> None:
         location=["top_of_back"],
     )
     user.profile.refresh_from_db()
-    symptoms = ["chest_pain", "fever", "weight_loss", "saddle_numbness", "bladder_bowel",
-                "back_swelling", "worse_cough_sneeze", "leg_numbness_weakness", "unwell"]  # fmt: skip
+    symptoms = [rule.symptom for rule in RULES if rule.symptom]
     week_before = [
         Entry(user=user, date=today - dt.timedelta(days=n), pain=2) for n in range(7, 14)
     ]
