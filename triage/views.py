@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import patient_required
 from triage.models import Finding, FindingState, ProfileFlagClearance
-from triage.presentation import LEVEL_ADVICE, title_of
+from triage.presentation import LEVEL_ADVICE
 from triage.queries import open_findings, past_findings
 from triage.rules import RULES, RULES_BY_CODE
 from triage.services import acknowledge, clear_profile_flag, undo_profile_flag_clearance
@@ -30,7 +30,7 @@ def my_flags(request: HttpRequest) -> HttpResponse:
         {
             "open": [(f, RULES_BY_CODE.get(f.code)) for f in findings],
             "past": [(f, RULES_BY_CODE.get(f.code)) for f in past_findings(request.user)],
-            "clearances": [(c, title_of(c.code)) for c in clearances],
+            "clearances": clearances,
             "profile_codes": PROFILE_CODES,
         },
     )
