@@ -57,7 +57,11 @@ class Heading:
 
 def heading(findings: Iterable[Flag]) -> Heading:
     """The heading of a result or banner: the most severe finding's own advice
-    (red-flags.md v2). Self-care when there is none."""
+    (red-flags.md v2). Self-care when there is none.
+
+    The banner passes the open urgent findings; the result after a save passes what that
+    evaluation raised, so chest pain in the last 7 days puts the call-now line first even
+    when its finding was acknowledged: the panel lists it, and the safer reading wins."""
     flags = list(findings)
     levels = {str(flag.level) for flag in flags}
     level = next((str(lv) for lv in LEVEL_ORDER if str(lv) in levels), "selfcare")

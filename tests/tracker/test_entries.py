@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -160,6 +161,24 @@ def test_a_fever_back_filled_seven_days_ago_is_refused_at_the_date_and_nothing_s
     assert "today and the 6 days before it" in page
     assert not Entry.objects.exists()
     assert not alice.findings.exists()
+
+
+@pytest.mark.parametrize(
+    ("zone", "local_today"),
+    [("Pacific/Kiritimati", dt.date(2026, 11, 27)), ("Pacific/Pago_Pago", dt.date(2026, 11, 26))],
+)
+def test_the_window_follows_the_persons_own_today_at_utc_plus_14_and_minus_11(
+    client, zone, local_today
+) -> None:
+    person = make_patient("far@example.com", zone=zone)
+    client.force_login(person)
+    with time_machine.travel(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC), tick=False):
+        oldest, too_old = local_today - dt.timedelta(days=6), local_today - dt.timedelta(days=7)
+        accepted = client.post(reverse("tracker:today"), entry_form(oldest))
+        refused = client.post(reverse("tracker:today"), entry_form(too_old))
+    assert accepted.status_code == 302
+    assert refused.status_code == 422
+    assert list(Entry.objects.filter(user=person).values_list("date", flat=True)) == [oldest]
 
 
 def test_the_date_picker_offers_today_and_the_six_days_before(alice_client, local_today) -> None:
