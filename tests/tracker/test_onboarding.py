@@ -39,7 +39,7 @@ def test_onboarding_stores_the_profile_and_time_zone(client, newcomer) -> None:
     assert "Has a doctor already examined you for this pain?" in asked.content.decode()
     response = client.post(
         reverse("tracker:onboarding"),
-        {**answers, "examined_asked": "1", "already_examined": "no"},
+        {**answers, "examined_asked": "AGE HEAVY_LIFTING OSTEOPOROSIS", "already_examined": "no"},
     )
     assert response.status_code == 302
     profile = newcomer.profile
@@ -106,7 +106,7 @@ def test_already_examined_yes_leaves_no_urgent_banner_and_shows_the_flag_as_chec
 ) -> None:
     response = client.post(
         reverse("tracker:onboarding"),
-        {**BETWEEN_THE_SHOULDER_BLADES, "examined_asked": "1", "already_examined": "yes"},
+        {**BETWEEN_THE_SHOULDER_BLADES, "examined_asked": "TOP_OF_BACK", "already_examined": "yes"},
     )
     assert response.status_code == 302
     today = client.get(reverse("tracker:today"), follow=True).content.decode()
@@ -125,7 +125,11 @@ def test_already_examined_yes_leaves_no_urgent_banner_and_shows_the_flag_as_chec
 def test_already_examined_no_or_no_answer_leaves_the_flag_open(client, newcomer, answer) -> None:
     client.post(
         reverse("tracker:onboarding"),
-        {**BETWEEN_THE_SHOULDER_BLADES, "examined_asked": "1", "already_examined": answer},
+        {
+            **BETWEEN_THE_SHOULDER_BLADES,
+            "examined_asked": "TOP_OF_BACK",
+            "already_examined": answer,
+        },
     )
     assert newcomer.findings.filter(code="TOP_OF_BACK", state=FindingState.OPEN).exists()
     assert not ProfileFlagClearance.objects.exists()
@@ -145,3 +149,23 @@ def test_changing_answers_later_does_not_ask_the_question(client, newcomer) -> N
     response = client.post(reverse("tracker:onboarding"), BETWEEN_THE_SHOULDER_BLADES)
     assert response.status_code == 302
     assert newcomer.findings.filter(code="TOP_OF_BACK", state=FindingState.OPEN).exists()
+
+
+def test_answers_changed_under_the_question_are_asked_about_again_before_any_is_cleared(
+    client, newcomer
+) -> None:
+    response = client.post(
+        reverse("tracker:onboarding"),
+        {
+            **BETWEEN_THE_SHOULDER_BLADES,
+            "history": ["cancer"],
+            "examined_asked": "TOP_OF_BACK",
+            "already_examined": "yes",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A history of cancer" in page
+    assert 'value="CANCER_HISTORY TOP_OF_BACK"' in page
+    assert not ProfileFlagClearance.objects.exists()
+    assert not newcomer.findings.exists()

@@ -25,16 +25,17 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     first_time = profile.onboarded_at is None
     if request.method != "POST":
         return _page(request, ProfileForm(instance=profile), first_time)
-    asked = first_time and EXAMINED_ASKED in request.POST
-    form = ProfileForm(request.POST, instance=profile, ask_examined=asked)
+    # The flags the question listed: "yes" may only clear flags the person was shown.
+    asked = frozenset(request.POST.get(EXAMINED_ASKED, "").split()) if first_time else frozenset()
+    form = ProfileForm(request.POST, instance=profile, ask_examined=bool(asked))
     if not form.is_valid():
-        return _page(request, form, first_time)
+        return _page(request, form, first_time, asked)
     values = {field: form.cleaned_data[field] for field in ProfileForm.Meta.fields}
     raised = flags_raised_by(profile, values) if first_time else frozenset()
-    if raised and not asked:
+    if raised and raised != asked:
         form = ProfileForm(request.POST, instance=profile, ask_examined=True)
-        return _page(request, form, first_time, examined_flags=sorted(map(title_of, raised)))
-    examined = asked and form.cleaned_data.get("already_examined") == YES
+        return _page(request, form, first_time, raised)
+    examined = bool(asked) and form.cleaned_data.get("already_examined") == YES
     update_profile(user=request.user, values=values, examined_by_doctor=examined)
     messages.success(request, "Your answers are saved.")
     return redirect("tracker:today" if first_time else "tracker:onboarding")
@@ -44,9 +45,13 @@ def _page(
     request: HttpRequest,
     form: ProfileForm,
     first_time: bool,
-    examined_flags: list[str] | None = None,
+    asking: frozenset[str] = frozenset(),
 ) -> HttpResponse:
-    asking = "already_examined" in form.fields
-    context = {"form": form, "first_time": first_time, "examined_flags": examined_flags,
-               "examined_asked": EXAMINED_ASKED if asking else ""}  # fmt: skip
+    context = {
+        "form": form,
+        "first_time": first_time,
+        "examined_flags": sorted(map(title_of, asking)),
+        "examined_asked": EXAMINED_ASKED,
+        "asked_codes": " ".join(sorted(asking)),
+    }
     return render(request, "tracker/onboarding.html", context)
