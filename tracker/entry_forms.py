@@ -188,9 +188,12 @@ class EntryForm(forms.Form):
         day: dt.date = self.cleaned_data["date"]
         if day > self.today:
             raise forms.ValidationError("You can only log today or days that have passed.")
-        if day < self.today - dt.timedelta(days=PAST_DAYS_EDITABLE):
+        first_day = self.today - dt.timedelta(days=PAST_DAYS_EDITABLE)
+        if day < first_day:
+            # The days the symptom checks read: an older day would be saved unchecked.
             raise forms.ValidationError(
-                f"You can fill in or correct up to {PAST_DAYS_EDITABLE} days back."
+                f"You can fill in or correct today and the {PAST_DAYS_EDITABLE} days before it "
+                f"(from {first_day:%A %-d %B}). For anything older, note it in today's entry."
             )
         return day
 

@@ -17,7 +17,9 @@ from tracker.vocabulary import DailyTasks, RestRelief, Sleep
 
 MAX_ACTIVE_MINUTES = 1440
 MAX_NOTES_LENGTH = 2000
-PAST_DAYS_EDITABLE = 7
+# Today and the 6 days before: the window the symptom flags read, so that no symptom a
+# person logs can fall outside every rule (red-flags.md v2).
+PAST_DAYS_EDITABLE = 6
 
 
 class Profile(models.Model):
@@ -35,6 +37,8 @@ class Profile(models.Model):
     # When the daily reminder is next due (UTC). The dispatcher claims rows by this index.
     next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # Profile flag code -> ISO local date the answer raising it was given: its "since".
+    answered_on = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +64,13 @@ class Profile(models.Model):
 
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return (now or timezone.now()).astimezone(self.zone).date()
+
+    def local_date_created(self) -> dt.date:
+        return self.created_at.astimezone(self.zone).date()
+
+    def answer_dates(self) -> dict[str, dt.date]:
+        """Profile flag code -> the person's local date when the answer raising it was given."""
+        return {code: dt.date.fromisoformat(day) for code, day in self.answered_on.items()}
 
 
 class Entry(models.Model):

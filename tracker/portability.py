@@ -22,8 +22,14 @@ from accounts.audit import record
 from accounts.erasure import erase_traces_of
 from accounts.models import AuditAction, User
 from tracker.exports.csv import write_entries
-from tracker.models import Entry, Profile
-from tracker.services import ENTRY_FIELDS, get_or_create_profile
+from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
+from tracker.services import (
+    ENTRY_FIELDS,
+    date_answers,
+    editable_dates,
+    get_or_create_profile,
+    raised_by_answers,
+)
 from triage.diary import (
     DiaryDocument,
     DiaryFormatError,
@@ -34,8 +40,14 @@ from triage.diary import (
     parse_document,
 )
 from triage.engine import Evaluation
-from triage.models import Finding, FindingState, ProfileFlagClearance
-from triage.services import active_clearances, entry_data, profile_data, recheck
+from triage.services import (
+    active_clearances,
+    codes_reported_by,
+    entry_data,
+    profile_data,
+    recheck,
+    record_clearances,
+)
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_NOTES_LENGTH = Entry._meta.get_field("notes").max_length or 2000
@@ -111,12 +123,13 @@ def import_document(*, user: User, raw_bytes: bytes) -> ImportResult:
             problems = _out_of_bounds(document, today) + _days_logged(user, document)
             if problems:
                 raise ImportRefused("Nothing was imported: some answers need a look.", problems)
-            _update_profile(profile, document.profile, answers)
-            _clear_profile_flags(user, document.profile.cleared)
+            given_again = _update_profile(profile, document.profile, answers)
+            record_clearances(patient=user, codes=document.profile.cleared, by=user)
             Entry.objects.bulk_create(
                 [_new_entry(user, entry) for entry in document.entries], batch_size=500
             )
-            evaluation = recheck(user)
+            reported = codes_reported_by(s for e in document.entries for s in e.symptoms)
+            evaluation = recheck(user, reported=given_again | reported)
     except IntegrityError as error:
         # Another request logged one of these days while the import ran.
         raise ImportRefused(
@@ -188,17 +201,29 @@ def _profile_answers_given(data: object) -> tuple[str, ...]:
 
 
 def _out_of_bounds(document: DiaryDocument, today: dt.date) -> list[FormatProblem]:
-    """What the format allows but an Upright diary does not: dates to come, long notes."""
+    """What the format allows but an Upright diary does not: days outside the window a
+    person may log (today and the 6 days before, the days the symptom flags read, so that
+    no imported symptom falls outside every rule), long notes."""
     problems = []
     profile = document.profile
     if profile.birth_year is not None and profile.birth_year > today.year:
         problems.append(FormatProblem("profile.birth_year", None, "is after this year"))
     if profile.pain_started is not None and profile.pain_started > today:
         problems.append(FormatProblem("profile.pain_started", None, "is after today"))
+    first_day, _ = editable_dates(today)
     for entry in document.entries:
         day = entry.date.isoformat()
         if entry.date > today:
             problems.append(FormatProblem("date", day, "is after today; a diary holds past days"))
+        elif entry.date < first_day:
+            problems.append(
+                FormatProblem(
+                    "date",
+                    day,
+                    f"is more than {PAST_DAYS_EDITABLE} days ago: Upright adds days from "
+                    f"{first_day:%-d %B} to today, the days its checks read",
+                )
+            )
         if len(entry.notes) > MAX_NOTES_LENGTH:
             problems.append(
                 FormatProblem("notes", day, f"is longer than {MAX_NOTES_LENGTH} characters")
@@ -220,27 +245,19 @@ def _days_logged(user: User, document: DiaryDocument) -> list[FormatProblem]:
     ]
 
 
-def _update_profile(profile: Profile, given: ProfileData, answers: tuple[str, ...]) -> None:
+def _update_profile(
+    profile: Profile, given: ProfileData, answers: tuple[str, ...]
+) -> frozenset[str]:
+    """Replace the answers the document gives; return the profile flags they raise anew."""
     if not answers:
-        return
+        return frozenset()
+    raised_before = raised_by_answers(profile)
     for name in answers:
         value = getattr(given, name)
         setattr(profile, name, list(value) if isinstance(value, tuple) else value)
+    given_again = date_answers(profile, raised_before)
     profile.save()
-
-
-def _clear_profile_flags(user: User, codes: frozenset[str]) -> None:
-    """Mark the document's cleared flags as checked by the person, as `clear_profile_flag`
-    does, without re-checking triage once per code."""
-    new = sorted(codes - active_clearances(user))
-    if not new:
-        return
-    ProfileFlagClearance.objects.bulk_create(
-        [ProfileFlagClearance(user=user, code=code, cleared_by=user) for code in new]
-    )
-    Finding.objects.filter(user=user, code__in=new, state=FindingState.OPEN).update(
-        state=FindingState.ACKNOWLEDGED, acknowledged_by=user, acknowledged_at=timezone.now()
-    )
+    return given_again
 
 
 def _new_entry(user: User, entry: EntryData) -> Entry:

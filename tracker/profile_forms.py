@@ -12,6 +12,10 @@ from tracker.models import Profile
 from tracker.timezones import TimeZoneField
 from tracker.vocabulary import History, Location, Onset
 
+YES, NO = "yes", "no"
+# Posted with a form that has asked "has a doctor already examined you for this pain?".
+EXAMINED_ASKED = "examined_asked"
+
 
 class ProfileForm(forms.ModelForm):
     birth_year = forms.IntegerField(
@@ -75,6 +79,25 @@ class ProfileForm(forms.ModelForm):
             "time_zone",
             "reminder_time",
         ]
+
+    def __init__(self, *args: Any, ask_examined: bool = False, **kwargs: Any) -> None:
+        """`ask_examined`: onboarding asks whether a doctor has already examined this pain,
+        because the answers raise a profile flag (red-flags.md v2)."""
+        super().__init__(*args, **kwargs)
+        if ask_examined:
+            self.fields["already_examined"] = forms.ChoiceField(
+                label="Has a doctor already examined you for this pain?",
+                choices=[(YES, "Yes, a doctor has examined me for this pain"), (NO, "No")],
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=(
+                    "'Yes' records the answers above that are reasons to see a doctor as "
+                    "checked by a doctor (you can undo it on My flags). 'No', or no answer, "
+                    "keeps them open so that Upright tells you what to do."
+                ),
+                error_messages={"invalid_choice": "Choose yes or no, or leave it unanswered."},
+            )
+            self.order_fields(["already_examined"])
 
     def clean_birth_year(self) -> int | None:
         year = self.cleaned_data.get("birth_year")

@@ -14,8 +14,14 @@ from django.utils import timezone
 from accounts.models import User
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
 from tracker.reminders import next_reminder_at
-from triage.engine import Evaluation
-from triage.services import codes_reported_by, recheck
+from triage.engine import Evaluation, profile_flags
+from triage.services import (
+    codes_reported_by,
+    profile_data,
+    recheck,
+    recheck_after_deletion,
+    record_clearances,
+)
 
 ENTRY_FIELDS = (
     "date", "pain", "night_pain", "woke_at_night", "rested", "rest_relief", "active_minutes",
@@ -46,12 +52,19 @@ def get_or_create_profile(user: User) -> Profile:
     return profile
 
 
-def update_profile(*, user: User, values: dict[str, Any]) -> Evaluation:
+def update_profile(
+    *, user: User, values: dict[str, Any], examined_by_doctor: bool = False
+) -> Evaluation:
+    """Save the profile answers and re-check. `examined_by_doctor` is onboarding's "a doctor
+    has already examined me for this pain": every profile flag the answers raise is then
+    recorded as checked by the person, before any finding or prompt is written."""
     with transaction.atomic():
         profile = get_or_create_profile(user)
         schedule_before = (profile.reminder_time, profile.time_zone, profile.next_reminder_at)
+        raised_before = raised_by_answers(profile)
         for field, value in values.items():
             setattr(profile, field, value)
+        given_again = date_answers(profile, raised_before)
         if profile.onboarded_at is None:
             profile.onboarded_at = timezone.now()
         # Recompute only when the schedule changed: saving the same answers just after a
@@ -62,7 +75,33 @@ def update_profile(*, user: User, values: dict[str, Any]) -> Evaluation:
         ):
             profile.next_reminder_at = next_reminder_at(profile, after=timezone.now())
         profile.save()
-        return recheck(user)
+        if examined_by_doctor:
+            record_clearances(patient=user, codes=raised_by_answers(profile), by=user)
+        return recheck(user, reported=given_again)
+
+
+def flags_raised_by(profile: Profile, values: dict[str, Any]) -> frozenset[str]:
+    """The profile flags these answers would raise today, before they are saved."""
+    answers = Profile(**{"time_zone": profile.time_zone, **values})
+    return raised_by_answers(answers)
+
+
+def raised_by_answers(profile: Profile) -> frozenset[str]:
+    """The profile flags these answers raise today, whether or not a doctor checked them."""
+    return profile_flags(profile_data(profile, frozenset()), profile.local_today())
+
+
+def date_answers(profile: Profile, raised_before: frozenset[str]) -> frozenset[str]:
+    """Record the local day each profile flag's answer was given (its "since"), and return
+    the flags these answers raise that the previous answers did not: new information."""
+    raised = raised_by_answers(profile)
+    today = profile.local_today().isoformat()
+    given_again = raised - raised_before
+    profile.answered_on = {
+        code: today if code in given_again else profile.answered_on.get(code, today)
+        for code in sorted(raised)
+    }
+    return given_again
 
 
 def save_entry(*, user: User, values: dict[str, Any], editing: Entry | None = None) -> SavedEntry:
@@ -101,6 +140,7 @@ def _save_entry_once(
         raise DayAlreadyLogged(on_that_day)
     created = target is None
     entry = target or Entry(user=user, client_uuid=client_uuid)
+    symptoms_before = set(entry.symptoms)
     for field in ENTRY_FIELDS:
         if field in values:
             setattr(entry, field, values[field])
@@ -110,17 +150,21 @@ def _save_entry_once(
         exclude=["user", "client_uuid"], validate_unique=False, validate_constraints=False
     )
     entry.save()
-    evaluation = recheck(user, reported=codes_reported_by(entry.symptoms))
+    # Only a symptom this save adds is new information (red-flags.md v2): correcting the
+    # pain of an entry that already had it re-alerts nothing.
+    added = codes_reported_by(set(entry.symptoms) - symptoms_before)
+    evaluation = recheck(user, reported=added)
     return SavedEntry(entry=entry, evaluation=evaluation, created=created)
 
 
 def delete_entry(*, entry: Entry) -> Evaluation:
     with transaction.atomic():
-        user = entry.user
+        user, day = entry.user, entry.date
         entry.delete()
-        return recheck(user)
+        return recheck_after_deletion(user, day)
 
 
 def editable_dates(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The days a person may fill in or correct: today and the 7 days before it."""
+    """The days a person may fill in or correct: today and the 6 days before it, the days
+    the symptom flags read (red-flags.md v2)."""
     return today - dt.timedelta(days=PAST_DAYS_EDITABLE), today

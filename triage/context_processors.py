@@ -4,16 +4,24 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def urgent_banner(request: HttpRequest) -> dict[str, Any]:
-    """Open urgent findings, for the banner that stays on every page until acknowledged."""
+    """Open urgent findings, for the banner that stays on every page until acknowledged.
+    One query, and only on pages that show the banner."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_patient:
         return {}
+    from triage.presentation import urgent_banner as banner_of
     from triage.queries import open_urgent_findings
 
-    return {"urgent_findings": open_urgent_findings(user)}
+    findings = open_urgent_findings(user)
+    # Reads the same queryset, so the findings are fetched once for both names.
+    return {
+        "urgent_findings": findings,
+        "urgent_banner": SimpleLazyObject(lambda: banner_of(findings)),
+    }
 
 
 def emergency_numbers(request: HttpRequest) -> dict[str, Any]:

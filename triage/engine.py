@@ -5,7 +5,7 @@ Pure: the same profile, entries and `today` always give the same evaluation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +24,8 @@ class FindingResult:
     level: Level
     since: date
     evidence: str
+    # What a new occurrence is compared with (see rules.Hit); not part of the output format.
+    days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,26 +44,36 @@ def evaluate(
     entries: Iterable[EntryData],
     today: date,
     profile_date: date | None = None,
+    answered_on: Mapping[str, date] | None = None,
 ) -> Evaluation:
     """Every red flag raised on `today`, most serious first.
 
     `entries` may hold the whole diary or any superset of what the rules read: the entries
     dated within `entry_window(today, first_entry_date)`, which include the diary's first
     entry. Entries dated after `today` are ignored. `profile_date` is when the profile was
-    recorded; profile flags date from it (from `today` when unknown). Profile flags whose
-    code is in `profile.cleared` are not raised; symptom and trend flags always are.
+    recorded and `answered_on` the local date each profile flag's answer was given; profile
+    flags date from their answer, else from `profile_date`, else from `today`. Profile flags
+    whose code is in `profile.cleared` are not raised; symptom and trend flags always are.
     """
-    context = Context.build(profile, entries, today, profile_date)
+    context = Context.build(profile, entries, today, profile_date, answered_on)
     findings: list[FindingResult] = []
     for rule in RULES:
         if rule.kind == Kind.PROFILE and rule.code in profile.cleared:
             continue
         hit = rule.check(context)
         if hit is not None:
-            findings.append(FindingResult(rule.code, rule.level, hit.since, hit.evidence))
+            findings.append(FindingResult(rule.code, rule.level, hit.since, hit.evidence, hit.days))
     findings.sort(key=lambda finding: (LEVEL_ORDER.index(finding.level), finding.code))
     advice_level = findings[0].level if findings else Level.SELFCARE
     return Evaluation(today=today, advice_level=advice_level, findings=tuple(findings))
+
+
+def profile_flags(profile: ProfileData, today: date) -> frozenset[str]:
+    """The profile flags these answers raise on `today`, cleared or not."""
+    context = Context.build(profile, (), today)
+    return frozenset(
+        rule.code for rule in RULES if rule.kind == Kind.PROFILE and rule.check(context)
+    )
 
 
 def evaluation_as_json(evaluation: Evaluation) -> dict[str, Any]:

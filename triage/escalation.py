@@ -85,7 +85,13 @@ def send_prompts(row: EscalationOutbox) -> None:
 def send_to_patient(finding: Finding, step: str) -> None:
     rule = RULES_BY_CODE.get(finding.code)
     again = "Reminder: " if step == OutboxStep.REPROMPT else ""
-    about = f"{rule.title}. {rule.what_to_do}" if rule else "Please see a doctor today."
+    about = f"{rule.title}. {rule.what_to_do}" if rule else "Please see a doctor immediately."
+    if rule and finding.entry_removed:
+        about = (
+            f"You deleted the diary entry behind the flag '{rule.title}'. It stays open because "
+            f"the symptom may still be real. If you do have it: {rule.what_to_do} If it was "
+            "logged by mistake, open the flag and acknowledge it."
+        )
     send(
         user=finding.user,
         kind=Kind.ESCALATION,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 
 class Level(models.TextChoices):
-    URGENT = "urgent", "See a doctor today"
+    URGENT = "urgent", "See a doctor immediately"
     SOON = "soon", "Book a doctor's appointment"
     SELFCARE = "selfcare", "Self-care"
 
@@ -36,6 +36,11 @@ class Finding(models.Model):
     last_seen = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=14, choices=FindingState.choices, default=FindingState.OPEN)
     still_present = models.BooleanField(default=True)
+    # The days whose entries raised it, refreshed while open and frozen at acknowledgement:
+    # a later day not among them is a new occurrence (red-flags.md v2).
+    days = models.JSONField(default=list, blank=True)
+    # The person deleted the entry behind it while it was open: say so, not "you reported".
+    entry_removed = models.BooleanField(default=False)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

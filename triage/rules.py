@@ -1,4 +1,4 @@
-"""The red flags of `red-flags.md` (version 1) as a table of rules.
+"""The red flags of `red-flags.md` (version 2) as a table of rules.
 
 Pure: no ORM, no clock. Each rule reads one `Context` (the profile and the entries that
 matter, built once per evaluation) and returns a `Hit` or None. The table is read by the
@@ -7,7 +7,7 @@ engine, the catalogue page and the tests alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -17,14 +17,14 @@ from django.db import models
 from tracker.vocabulary import DailyTasks, History, Location, Onset, RestRelief, Sleep, Symptom
 from triage.diary import EntryData, ProfileData
 
-SPEC = "red-flags.md v1"
+SPEC = "red-flags.md v2"
 GUIDE = "patient guide"
 IFOMPT = "IFOMPT 2020 (Finucane et al.)"
 NICE = "NICE back-pain guidance"
 
 
 class Level(models.TextChoices):
-    URGENT = "urgent", "See a doctor today"
+    URGENT = "urgent", "See a doctor immediately"
     SOON = "soon", "Book a doctor's appointment"
     SELFCARE = "selfcare", "Self-care"
 
@@ -43,6 +43,10 @@ class Kind(models.TextChoices):
 class Hit:
     since: date
     evidence: str
+    # The days whose entries raise it (symptom and trend flags; none for profile flags): a
+    # day that qualifies now and did not when the finding was acknowledged is new
+    # information (red-flags.md v2, "new occurrence").
+    days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class Context:
     profile: ProfileData
     today: date
     profile_date: date
+    answered_on: Mapping[str, date]
     last_7: tuple[EntryData, ...]
     previous_7: tuple[EntryData, ...]
     first_14: tuple[EntryData, ...]
@@ -64,6 +69,7 @@ class Context:
         entries: Iterable[EntryData],
         today: date,
         profile_date: date | None = None,
+        answered_on: Mapping[str, date] | None = None,
     ) -> Context:
         diary = sorted((entry for entry in entries if entry.date <= today), key=_entry_date)
         first_date = diary[0].date if diary else None
@@ -72,6 +78,7 @@ class Context:
             today=today,
             # No finding dates from after the day evaluated (a profile edited since, say).
             profile_date=min(profile_date, today) if profile_date else today,
+            answered_on=answered_on or {},
             last_7=_between(diary, today - timedelta(days=6), today),
             previous_7=_between(diary, today - timedelta(days=13), today - timedelta(days=7)),
             first_14=(
@@ -79,6 +86,11 @@ class Context:
             ),
             first_date=first_date,
         )
+
+    def answered(self, code: str) -> date:
+        """The person's local date when the answer raising profile flag `code` was given:
+        `profile_date` when not recorded, and never after the day evaluated."""
+        return min(self.answered_on.get(code, self.profile_date), self.today)
 
 
 Check = Callable[[Context], Hit | None]
@@ -107,7 +119,7 @@ def _symptom(symptom: Symptom, reported: str) -> Check:
         days = [entry.date for entry in context.last_7 if symptom in entry.symptoms]
         if not days:
             return None
-        return Hit(days[0], f"{reported} on {len(days)} of the last 7 days.")
+        return Hit(days[0], f"{reported} on {len(days)} of the last 7 days.", tuple(days))
 
     return check
 
@@ -115,10 +127,10 @@ def _symptom(symptom: Symptom, reported: str) -> Check:
 # --- profile flags ---------------------------------------------------------------------------
 
 
-def _profile_has(section: str, code: str, evidence: str) -> Check:
+def _profile_has(flag: str, section: str, code: str, evidence: str) -> Check:
     def check(context: Context) -> Hit | None:
         if code in getattr(context.profile, section):
-            return Hit(context.profile_date, evidence)
+            return Hit(context.answered(flag), evidence)
         return None
 
     return check
@@ -142,7 +154,7 @@ def age(context: Context) -> Hit | None:
     else:
         return None
     return Hit(
-        context.profile_date,
+        context.answered("AGE"),
         f"Born in {birth_year}, so {years} in {context.today.year}: {band}.",
     )
 
@@ -157,22 +169,29 @@ def top_of_back(context: Context) -> Hit | None:
     places = [words for code, words in UPPER_LOCATIONS.items() if code in context.profile.location]
     if not places:
         return None
-    return Hit(context.profile_date, f"The profile places the pain {' and '.join(places)}.")
+    return Hit(
+        context.answered("TOP_OF_BACK"), f"The profile places the pain {' and '.join(places)}."
+    )
 
 
 # --- trend flags -----------------------------------------------------------------------------
 
-# Three nights in a week: one bad night is common, a pattern is not (red-flags.md v1).
+# Three nights in a week: one bad night is common, a pattern is not (red-flags.md v2).
 NIGHTS_FOR_NIGHT_WORSE = 3
-# Night pain 2 points above day pain is a real difference on a 0-10 scale (red-flags.md v1).
+# Night pain 2 points above day pain is a real difference on a 0-10 scale (red-flags.md v2).
 NIGHT_ABOVE_DAY = 2
+# Waking is a worse night only when the night hurt at all: woken with night pain 0 is not
+# night pain (red-flags.md v2).
+LEAST_NIGHT_PAIN_ON_WAKING = 1
 
 
 def _worse_at_night(entry: EntryData) -> bool:
     if entry.night_pain is None:
         return False
     return entry.night_pain >= entry.pain + NIGHT_ABOVE_DAY or (
-        entry.woke_at_night and entry.night_pain >= entry.pain
+        entry.woke_at_night
+        and entry.night_pain >= entry.pain
+        and entry.night_pain >= LEAST_NIGHT_PAIN_ON_WAKING
     )
 
 
@@ -185,9 +204,13 @@ def night_worse(context: Context) -> Hit | None:
     else:
         evidence = (
             "Nights were worse than days (night pain at least 2 points above day pain, "
-            "or waking at night with pain at least as bad)"
+            "or woken at night by pain at least as bad)"
         )
-    return Hit(nights[0].date, f"{evidence} on {len(nights)} of the last 7 nights.")
+    return Hit(
+        nights[0].date,
+        f"{evidence} on {len(nights)} of the last 7 nights.",
+        tuple(entry.date for entry in nights),
+    )
 
 
 def _above_by_two(entry: EntryData) -> bool:
@@ -198,7 +221,7 @@ def _above_by_two(entry: EntryData) -> bool:
 # week before: pain from a strain usually eases with rest (patient guide; IFOMPT 2020).
 DAYS_REST_DID_NOT_HELP = 2
 DAYS_RESTED = 3
-# Four entries a week: enough for a weekly mean to mean something (red-flags.md v1).
+# Four entries a week: enough for a weekly mean to mean something (red-flags.md v2).
 ENTRIES_FOR_A_WEEKLY_MEAN = 4
 
 
@@ -210,6 +233,7 @@ def rest_no_relief(context: Context) -> Hit | None:
             Hit(
                 no_relief[0].date,
                 f"Rest did not ease the pain on {len(no_relief)} of the last 7 days.",
+                _dates(no_relief),
             )
         )
     rested = [entry for entry in context.last_7 if entry.rested]
@@ -222,6 +246,7 @@ def rest_no_relief(context: Context) -> Hit | None:
                     f"Rested for long periods on {len(rested)} of the last 7 days, yet average "
                     f"pain did not go down ({_show(week_before)} the week before, "
                     f"{_show(this_week)} this week).",
+                    _dates(rested),
                 )
             )
     return _earliest(hits)
@@ -240,9 +265,10 @@ def severe_impact(context: Context) -> Hit | None:
                 unable[0].date,
                 f"Could not manage daily tasks or could not sleep on {len(unable)} of the last "
                 "7 days.",
+                _dates(unable),
             )
         )
-    # Three days running, ending today: a bad patch, not a bad day (red-flags.md v1).
+    # Three days running, ending today: a bad patch, not a bad day (red-flags.md v2).
     by_date = {entry.date: entry for entry in context.last_7}
     last_3 = [by_date.get(context.today - timedelta(days=back)) for back in (2, 1, 0)]
     if all(
@@ -254,13 +280,14 @@ def severe_impact(context: Context) -> Hit | None:
             Hit(
                 context.today - timedelta(days=2),
                 "Struggled with daily tasks or slept badly on each of the last 3 days.",
+                _dates([entry for entry in last_3 if entry is not None]),
             )
         )
     return _earliest(hits)
 
 
 # A rise of 2 points in the weekly mean is a clinically meaningful change on a 0-10 scale
-# (red-flags.md v1).
+# (red-flags.md v2).
 WORSENING_RISE = 2
 
 
@@ -274,12 +301,13 @@ def worsening(context: Context) -> Hit | None:
         context.previous_7[0].date,
         f"Average pain rose from {_show(week_before)} the week before to {_show(this_week)} "
         "in the last 7 days.",
+        _dates(context.last_7),
     )
 
 
 # Six weeks: most upper back pain is much better by then (patient guide; NICE). Less than a
 # 30% fall in pain is the usual threshold for no meaningful improvement on a 0-10 scale
-# (red-flags.md v1; Ostelo et al. 2008).
+# (red-flags.md v2; Ostelo et al. 2008).
 DAYS_BEFORE_NOT_IMPROVING = 42
 MOST_OF_FIRST_PAIN = Fraction(7, 10)
 
@@ -302,6 +330,7 @@ def not_improving(context: Context) -> Hit | None:
         f"After {weeks} weeks, average pain in the last 7 days ({_show(now)}) is more than 70% "
         f"of the average in the diary's first 14 days ({_show(at_first)}): less than a 30% "
         "improvement.",
+        _dates(last),
     )
 
 
@@ -313,7 +342,7 @@ def _weeks_comparable(context: Context) -> bool:
 
 
 def _mean(entries: tuple[EntryData, ...]) -> Fraction:
-    # Exact: thresholds are compared without rounding (red-flags.md v1).
+    # Exact: thresholds are compared without rounding (red-flags.md v2).
     return Fraction(sum(entry.pain for entry in entries), len(entries))
 
 
@@ -324,7 +353,15 @@ def _show(mean: Fraction) -> str:
 def _earliest(hits: list[Hit]) -> Hit | None:
     if not hits:
         return None
-    return Hit(min(hit.since for hit in hits), " ".join(hit.evidence for hit in hits))
+    return Hit(
+        min(hit.since for hit in hits),
+        " ".join(hit.evidence for hit in hits),
+        tuple(sorted({day for hit in hits for day in hit.days})),
+    )
+
+
+def _dates(entries: Iterable[EntryData]) -> tuple[date, ...]:
+    return tuple(entry.date for entry in entries)
 
 
 def _between(diary: list[EntryData], start: date, end: date) -> tuple[EntryData, ...]:
@@ -337,9 +374,10 @@ def _entry_date(entry: EntryData) -> date:
 
 # --- the table -------------------------------------------------------------------------------
 
-SEE_A_DOCTOR_TODAY = (
-    "See a doctor today: ask your GP surgery for an urgent appointment, or go to an urgent "
-    "care service. If you think you are seriously ill, call your local emergency number."
+SEE_A_DOCTOR_IMMEDIATELY = (
+    "See a doctor immediately: ask your GP surgery for an urgent appointment today, or go to "
+    "an urgent care service. If you think you are seriously ill, call your local emergency "
+    "number."
 )
 BOOK_AN_APPOINTMENT = (
     "Book an appointment with your doctor (GP) in the next few days and mention this."
@@ -347,7 +385,23 @@ BOOK_AN_APPOINTMENT = (
 IF_ALREADY_CHECKED = "If a doctor has already checked this, mark it as checked."
 SYMPTOM_SOURCE = f"{SPEC}; {GUIDE} (see a doctor immediately); {IFOMPT}"
 PROFILE_SOURCE = f"{SPEC}; {GUIDE}; {IFOMPT}"
-SYMPTOM_NOTE = "Reads the entries of the last 7 days, today included."
+SYMPTOM_NOTE = (
+    "Reads the entries of the last 7 days, today included: the days a person can log or "
+    "correct. After acknowledgement it opens again only when a save adds the symptom to an "
+    "entry (a new entry with it, or ticking it on an entry without it); correcting other "
+    "answers of an entry that has it, or a day leaving the window, does not."
+)
+TREND_NOTE = (
+    "After acknowledgement it opens again only when a day qualifies that did not when it "
+    "was acknowledged; the same days or fewer do not, whatever the evidence sentence says."
+)
+PROFILE_NOTE = (
+    "'Since' is the person's local date when the answer was given (for profiles answered "
+    "before this was recorded, the local date the profile was created). After "
+    "acknowledgement it opens again only when the answer is removed and given again, or "
+    "its clearance is undone. At onboarding, 'a doctor has already examined me for this "
+    "pain' clears every profile flag the answers raise, as 'a doctor has checked this' does."
+)
 
 
 def _symptom_rule(
@@ -357,7 +411,7 @@ def _symptom_rule(
     why: str,
     *,
     level: Level = Level.URGENT,
-    what_to_do: str = SEE_A_DOCTOR_TODAY,
+    what_to_do: str = SEE_A_DOCTOR_IMMEDIATELY,
     source: str = SYMPTOM_SOURCE,
     notes: str = SYMPTOM_NOTE,
 ) -> Rule:
@@ -377,7 +431,7 @@ def _symptom_rule(
 
 
 def _profile_rule(code: str, level: Level, section: str, value: str, title: str, why: str) -> Rule:
-    advice = SEE_A_DOCTOR_TODAY if level == Level.URGENT else BOOK_AN_APPOINTMENT
+    advice = SEE_A_DOCTOR_IMMEDIATELY if level == Level.URGENT else BOOK_AN_APPOINTMENT
     return Rule(
         code=code,
         level=level,
@@ -387,7 +441,10 @@ def _profile_rule(code: str, level: Level, section: str, value: str, title: str,
         why_it_matters=why,
         what_to_do=f"{advice} {IF_ALREADY_CHECKED}",
         source=PROFILE_SOURCE,
-        check=_profile_has(section, value, f"The profile records: {title[0].lower()}{title[1:]}."),
+        check=_profile_has(
+            code, section, value, f"The profile records: {title[0].lower()}{title[1:]}."
+        ),
+        notes=PROFILE_NOTE,
     )
 
 
@@ -484,7 +541,9 @@ RULES: tuple[Rule, ...] = (
         notes=(
             "Only the birth year is known, so age is the calendar-year difference, as the "
             "specification says: it can be a year more than the true age, which errs towards "
-            "raising the flag. Exactly 20 and exactly 50 are not raised; no birth year, no flag."
+            "raising the flag. Exactly 20 and exactly 50 are not raised; no birth year, no flag. "
+            "A new year changes the evidence sentence but is not new information: an "
+            f"acknowledged age flag stays acknowledged. {PROFILE_NOTE}"
         ),
     ),
     _profile_rule(
@@ -560,13 +619,14 @@ RULES: tuple[Rule, ...] = (
             "Pain at the top of the back or between the shoulders is less often a simple strain "
             "than lower back pain, and can come from the heart, the lungs or the spine itself."
         ),
-        what_to_do=f"{SEE_A_DOCTOR_TODAY} {IF_ALREADY_CHECKED}",
+        what_to_do=f"{SEE_A_DOCTOR_IMMEDIATELY} {IF_ALREADY_CHECKED}",
         source=f"{SPEC}; {GUIDE} (see a doctor immediately)",
         check=top_of_back,
         notes=(
             "Raised for either location, as the specification says, although the area between "
             "the shoulder blades is also the commonest place for ordinary upper back pain: a "
-            "clinician clearing it is the way to silence it."
+            "clinician clearing it (or, at onboarding, the answer that a doctor has already "
+            f"examined this pain) is the way to silence it. {PROFILE_NOTE}"
         ),
     ),
     Rule(
@@ -576,16 +636,20 @@ RULES: tuple[Rule, ...] = (
         title="Pain worse at night",
         description=(
             "At least 3 entries in the last 7 days with night pain at least 2 points above day "
-            "pain, or woken at night with night pain at least equal to day pain."
+            "pain, or woken at night with night pain at least 1 and at least equal to day pain."
         ),
         why_it_matters=(
             "Pain that is worse at night, while resting, is unusual for a strain and can mean "
             "inflammation, an infection or another cause that needs checking."
         ),
-        what_to_do=SEE_A_DOCTOR_TODAY,
+        what_to_do=SEE_A_DOCTOR_IMMEDIATELY,
         source=f"{SPEC}; {GUIDE} (worse at night); {IFOMPT} (night pain)",
         check=night_worse,
-        notes="An entry counts once by either test; unanswered night pain never counts.",
+        notes=(
+            "An entry counts once by either test; unanswered night pain never counts, and "
+            "waking with night pain 0 is not a worse night. The qualifying days are the worse "
+            f"nights. {TREND_NOTE}"
+        ),
     ),
     Rule(
         code="REST_NO_RELIEF",
@@ -601,13 +665,15 @@ RULES: tuple[Rule, ...] = (
             "Pain from a strain usually eases with rest. Pain that does not can come from "
             "something other than the muscles."
         ),
-        what_to_do=SEE_A_DOCTOR_TODAY,
+        what_to_do=SEE_A_DOCTOR_IMMEDIATELY,
         source=f"{SPEC}; {GUIDE} (no better after resting); {IFOMPT}",
         check=rest_no_relief,
         notes=(
             "In the second test the days of rest count whatever their answer about relief. "
             "'Since' is the first day rest did not help, or the first entry of the week before "
-            "when the weekly means raised it."
+            "when the weekly means raised it. The qualifying days are the days rest did not "
+            "help and, for the second test, the days of long rest (a day without rest that "
+            f"keeps the means level is not one). {TREND_NOTE}"
         ),
     ),
     Rule(
@@ -624,12 +690,14 @@ RULES: tuple[Rule, ...] = (
             "Pain that stops you sleeping or managing everyday tasks needs a doctor's help, to "
             "find the cause and to bring the pain under control."
         ),
-        what_to_do=SEE_A_DOCTOR_TODAY,
+        what_to_do=SEE_A_DOCTOR_IMMEDIATELY,
         source=f"{SPEC}; {GUIDE} (struggling to sleep or manage day-to-day tasks)",
         check=severe_impact,
         notes=(
             "The 3-day test needs an entry on each of today, yesterday and the day before; a "
-            "missing day breaks the run. 'Unable' on any day already raises the first test."
+            "missing day breaks the run. 'Unable' on any day already raises the first test. "
+            "The qualifying days are the 'unable' days and the days of the run; the run moving "
+            f"on to a new today is a new day. {TREND_NOTE}"
         ),
     ),
     Rule(
@@ -648,7 +716,11 @@ RULES: tuple[Rule, ...] = (
         what_to_do=BOOK_AN_APPOINTMENT,
         source=f"{SPEC}; {GUIDE} (getting worse over time)",
         check=worsening,
-        notes="Means are compared exactly. 'Since' is the first entry of the week before.",
+        notes=(
+            "Means are compared exactly. 'Since' is the first entry of the week before. The "
+            "qualifying days are the entries of the last 7 days, every one of which is in the "
+            f"mean that rose: a new day logged while it holds is new information. {TREND_NOTE}"
+        ),
     ),
     Rule(
         code="NOT_IMPROVING",
@@ -671,7 +743,8 @@ RULES: tuple[Rule, ...] = (
             "When the pain started long before the diary, the diary's first 14 days may overlap "
             "the last 7; the specification does not exclude it, so neither do we (the safer "
             "reading). A first mean of 0 raises it for any pain since. 'Since' is the first "
-            "entry of the diary."
+            "entry of the diary. The qualifying days are the entries of the last 7 days. "
+            f"{TREND_NOTE}"
         ),
     ),
 )

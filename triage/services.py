@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
@@ -24,6 +25,7 @@ from triage.models import (
     OutboxStep,
     ProfileFlagClearance,
 )
+from triage.rules import RULES, RULES_BY_CODE, Kind
 
 # The diary window the rules read: the last 14 days, and the first 14 days of the diary.
 RECENT_DAYS = 14
@@ -119,12 +121,12 @@ def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
     profile = profile_of(user)
     if today is None:
         today = profile.local_today() if profile else timezone.now().date()
-    profile_date = profile.created_at.date() if profile else None
     return evaluate(
         profile_data(profile, active_clearances(user)),
         entries_for_evaluation(user, today),
         today,
-        profile_date=profile_date,
+        profile_date=profile.local_date_created() if profile else None,
+        answered_on=profile.answer_dates() if profile else None,
     )
 
 
@@ -134,9 +136,9 @@ def recheck(
     """Evaluate the person's diary and record what it raises. Call inside the writer's
     transaction: findings, outbox rows and the change that caused them commit together.
 
-    `reported` holds codes the person has just reported anew (a symptom ticked in the
-    entry being saved, a clearance undone): raised, they open a new finding even when an
-    acknowledged one carries the same evidence.
+    `reported` holds the symptom and profile flag codes the person has just given anew (a
+    symptom added to an entry, a profile answer given again, a clearance undone): raised,
+    they open a new finding after an acknowledged one (red-flags.md v2, "new occurrence").
     """
     evaluation = evaluate_person(user, today)
     # Part of the caller's transaction when there is one (no savepoint of its own).
@@ -150,10 +152,10 @@ def record_findings(
 ) -> list[Finding]:
     """Refresh open findings, open new ones, and queue escalations for new urgent ones.
 
-    A code already open is refreshed, never duplicated. A code raised again after its
-    finding was acknowledged opens a new finding when the evidence is new (the evidence
-    sentence or its start date changed) or the person has just reported it again; an
-    unchanged, already acknowledged evidence does not nag the person on every save.
+    A code already open is refreshed, never duplicated. A code raised for the first time
+    opens a finding. A code raised again after its finding was acknowledged opens a new one
+    only on new information (`is_new_occurrence`): never for the passing of time or an
+    unrelated correction, so no escalation is sent twice for the same evidence.
     """
     now = timezone.now()
     raised = {result.code: result for result in evaluation.findings}
@@ -163,11 +165,11 @@ def record_findings(
     candidates = [r for code, r in raised.items() if code not in open_by_code]
     if not candidates:
         return []
-    already_acknowledged = _acknowledged_evidence(user, [r.code for r in candidates])
+    acknowledged = _acknowledged(user, [r.code for r in candidates])
     new = [
         _new_finding(user, r, now)
         for r in candidates
-        if r.code in reported or (r.code, r.evidence, r.since) not in already_acknowledged
+        if r.code not in acknowledged or is_new_occurrence(r, acknowledged[r.code], reported)
     ]
     created = Finding.objects.bulk_create(new)
     urgent = [f for f in created if f.level == Level.URGENT]
@@ -177,6 +179,41 @@ def record_findings(
         )
         transaction.on_commit(_enqueue_escalations)
     return created
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    """What the acknowledged findings of one code showed when they were acknowledged."""
+
+    days: frozenset[dt.date]
+    # (evidence, since) of findings acknowledged before days were recorded.
+    undated: frozenset[tuple[str, dt.date]]
+
+
+def is_new_occurrence(
+    result: FindingResult, acknowledged: Acknowledged, reported: frozenset[str]
+) -> bool:
+    """Red-flags.md v2: a symptom newly added to an entry or a profile answer given again
+    (both in `reported`), or a trend day that did not qualify at acknowledgement."""
+    if RULES_BY_CODE[result.code].kind != Kind.TREND:
+        return result.code in reported
+    if (result.evidence, result.since) in acknowledged.undated:
+        return False
+    return not set(result.days) <= acknowledged.days
+
+
+def _acknowledged(user: User, codes: list[str]) -> dict[str, Acknowledged]:
+    days: dict[str, set[dt.date]] = {}
+    undated: dict[str, set[tuple[str, dt.date]]] = {}
+    rows = Finding.objects.filter(
+        user=user, state=FindingState.ACKNOWLEDGED, code__in=codes
+    ).values_list("code", "days", "evidence", "since")
+    for code, stored_days, evidence, since in rows:
+        days.setdefault(code, set()).update(map(dt.date.fromisoformat, stored_days))
+        undated.setdefault(code, set())
+        if not stored_days:
+            undated[code].add((evidence, since))
+    return {code: Acknowledged(frozenset(days[code]), frozenset(undated[code])) for code in days}
 
 
 def _refresh(
@@ -191,23 +228,23 @@ def _refresh(
         if result is None:
             if finding.still_present:
                 gone.append(finding.pk)
-        elif (finding.evidence, finding.since, finding.still_present) == (
-            result.evidence, result.since, True,
+            continue
+        days = _iso(result.days)
+        if (finding.evidence, finding.since, finding.days, finding.still_present) == (
+            result.evidence, result.since, days, True,
         ):  # fmt: skip
             seen_again.append(finding.pk)
         else:
             Finding.objects.filter(pk=finding.pk).update(
-                evidence=result.evidence, since=result.since, still_present=True, last_seen=now
-            )
+                evidence=result.evidence, since=result.since, days=days, still_present=True,
+                entry_removed=False, last_seen=now,
+            )  # fmt: skip
     Finding.objects.filter(pk__in=seen_again).update(last_seen=now)
     Finding.objects.filter(pk__in=gone).update(still_present=False)
 
 
-def _acknowledged_evidence(user: User, codes: list[str]) -> set[tuple[str, str, dt.date]]:
-    rows = Finding.objects.filter(
-        user=user, state=FindingState.ACKNOWLEDGED, code__in=codes
-    ).values_list("code", "evidence", "since")
-    return set(rows)
+def _iso(days: tuple[dt.date, ...]) -> list[str]:
+    return [day.isoformat() for day in days]
 
 
 def _new_finding(user: User, result: FindingResult, now: dt.datetime) -> Finding:
@@ -217,9 +254,20 @@ def _new_finding(user: User, result: FindingResult, now: dt.datetime) -> Finding
         level=result.level,
         evidence=result.evidence,
         since=result.since,
+        days=_iso(result.days),
         first_seen=now,
         last_seen=now,
     )
+
+
+def recheck_after_deletion(user: User, day: dt.date) -> Evaluation:
+    """Re-check once the entry of `day` is deleted. Open findings it raised stay open (the
+    safe side: the symptom may be real), marked as resting on a removed entry."""
+    evaluation = recheck(user)
+    gone = Finding.objects.filter(user=user, state=FindingState.OPEN, still_present=False)
+    removed = [pk for pk, days in gone.values_list("pk", "days") if day.isoformat() in days]
+    Finding.objects.filter(pk__in=removed).update(entry_removed=True)
+    return evaluation
 
 
 def _enqueue_escalations() -> None:
@@ -242,13 +290,22 @@ def acknowledge(*, finding: Finding, by: User) -> None:
 
 def clear_profile_flag(*, patient: User, code: str, by: User) -> None:
     with transaction.atomic():
-        ProfileFlagClearance.objects.get_or_create(
-            user=patient, code=code, undone_at=None, defaults={"cleared_by": by}
-        )
-        Finding.objects.filter(user=patient, code=code, state=FindingState.OPEN).update(
-            state=FindingState.ACKNOWLEDGED, acknowledged_by=by, acknowledged_at=timezone.now()
-        )
+        record_clearances(patient=patient, codes=frozenset({code}), by=by)
         recheck(patient)
+
+
+def record_clearances(*, patient: User, codes: frozenset[str], by: User) -> None:
+    """Mark profile flags as checked by a doctor (recorded with who and when, undoable) and
+    close their open findings. The caller re-checks, once for all the codes."""
+    new = sorted(codes - active_clearances(patient))
+    if not new:
+        return
+    ProfileFlagClearance.objects.bulk_create(
+        [ProfileFlagClearance(user=patient, code=code, cleared_by=by) for code in new]
+    )
+    Finding.objects.filter(user=patient, code__in=new, state=FindingState.OPEN).update(
+        state=FindingState.ACKNOWLEDGED, acknowledged_by=by, acknowledged_at=timezone.now()
+    )
 
 
 def undo_profile_flag_clearance(*, patient: User, code: str, by: User) -> None:
@@ -259,9 +316,7 @@ def undo_profile_flag_clearance(*, patient: User, code: str, by: User) -> None:
         recheck(patient, reported=frozenset({code}))
 
 
-def codes_reported_by(symptoms: list[str]) -> frozenset[str]:
+def codes_reported_by(symptoms: Iterable[str]) -> frozenset[str]:
     """The finding codes that ticking these symptoms reports."""
-    from triage.rules import RULES
-
     wanted = set(symptoms)
-    return frozenset(rule.code for rule in RULES if getattr(rule, "symptom", None) in wanted)
+    return frozenset(rule.code for rule in RULES if rule.symptom in wanted)

@@ -24,7 +24,6 @@ def my_flags(request: HttpRequest) -> HttpResponse:
     clearances = ProfileFlagClearance.objects.filter(user=request.user).select_related(
         "cleared_by", "undone_by"
     )[:50]
-    active_cleared = {c.code for c in clearances if c.undone_at is None}
     return render(
         request,
         "triage/my_flags.html",
@@ -32,9 +31,7 @@ def my_flags(request: HttpRequest) -> HttpResponse:
             "open": [(f, RULES_BY_CODE.get(f.code)) for f in findings],
             "past": [(f, RULES_BY_CODE.get(f.code)) for f in past_findings(request.user)],
             "clearances": clearances,
-            "active_cleared": active_cleared,
             "profile_codes": PROFILE_CODES,
-            "level_advice": LEVEL_ADVICE,
         },
     )
 

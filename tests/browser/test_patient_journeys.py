@@ -53,6 +53,30 @@ def test_sign_up_onboard_log_today_and_see_it_in_history(phone, shots) -> None:
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
 
 
+def test_a_newcomer_already_examined_between_the_shoulder_blades_gets_no_urgent_banner(
+    phone, shots
+) -> None:
+    page = phone
+    patient = User.objects.create_user("examined@example.com", PASSWORD)
+    log_in(page, patient.email)
+    expect(page.get_by_role("heading", name="A few questions first")).to_be_visible()
+    page.get_by_label("Between the shoulder blades").check()
+    page.get_by_role("button", name="Save my answers").click()
+    question = page.get_by_role("group", name="Has a doctor already examined you for this pain?")
+    expect(question).to_be_visible()
+    expect(page.get_by_label("Between the shoulder blades")).to_be_checked()
+    shots(page, "examined-question")
+    question.get_by_label("Yes, a doctor has examined me for this pain").check()
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.get_by_role("heading", name="How is your back today?")).to_be_visible()
+    expect(page.locator(".urgent-banner")).to_have_count(0)
+    page.goto("/flags/")
+    expect(
+        page.get_by_text("Pain at the top of the back or between the shoulders: marked checked")
+    ).to_be_visible()
+    shots(page, "examined-checked")
+
+
 def test_chest_pain_shows_the_urgent_panel_first_and_the_banner_until_acknowledged(
     phone, shots
 ) -> None:
@@ -66,6 +90,7 @@ def test_chest_pain_shows_the_urgent_panel_first_and_the_banner_until_acknowledg
     panel = page.locator(".panel-urgent")
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("emergency number")
+    expect(panel.locator("p").first).to_contain_text("call the emergency number now")
     panel_top = panel.bounding_box()["y"]
     form_top = page.locator("form[data-entry-form]").bounding_box()["y"]
     assert panel_top < form_top

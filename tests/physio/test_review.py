@@ -90,7 +90,7 @@ def test_a_profile_flag_is_marked_checked_with_the_physios_name_and_can_be_undon
     assert clearance.cleared_by == physio and clearance.undone_at is None
     assert not Finding.objects.filter(user=alice, code="AGE", state=FindingState.OPEN).exists()
     page = physio_client.get(review_url(alice)).content.decode()
-    assert "AGE: checked by Charlie" in page
+    assert "Your age <small>(AGE)</small>: checked by Charlie" in page
 
     physio_client.post(reverse("physio:undo_check", args=[alice.pk, "AGE"]))
     clearance.refresh_from_db()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 
@@ -145,3 +146,24 @@ def test_the_answers_that_end_a_sign_in_clear_the_browsers_cache_but_not_its_sto
     response = alice_client.post(urls[signed_in_answer], {"password": PASSWORD})
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache"'
+
+
+def test_a_replayed_fever_six_days_back_is_saved_and_raised(
+    alice_client, alice, local_today
+) -> None:
+    day = local_today - dt.timedelta(days=6)
+    form = replay_of(alice, entry_form(day, symptoms=["fever"], no_symptoms=None))
+    response = alice_client.post(reverse("tracker:sync_entry"), form)
+    assert response.json()["status"] == "saved"
+    assert alice.findings.filter(code="FEVER", state="open").exists()
+
+
+def test_a_replay_seven_days_back_is_refused_at_the_date_and_nothing_saved(
+    alice_client, alice, local_today
+) -> None:
+    day = local_today - dt.timedelta(days=7)
+    form = replay_of(alice, entry_form(day, symptoms=["fever"], no_symptoms=None))
+    response = alice_client.post(reverse("tracker:sync_entry"), form)
+    assert response.status_code == 422
+    assert "today and the 6 days before it" in " ".join(response.json()["errors"]["date"])
+    assert not Entry.objects.exists() and not alice.findings.exists()

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -112,6 +113,23 @@ def test_chest_pain_shows_the_urgent_panel_first_with_emergency_advice(
     assert 'href="tel:999"' in page[panel_at:]  # Alice's profile is in Europe/London
     assert "Chest pain" in page[panel_at:]
     assert 'hx-swap-oob="true"' in page  # the banner appears at once on the page
+    # The first thing the panel shows is the call-now line, then the heading.
+    panel = page[panel_at:]
+    assert panel.index("call the emergency number now") < panel.index('id="result-title"')
+    assert "See a doctor immediately" in panel and "See a doctor today" not in panel
+
+
+def test_an_urgent_finding_without_chest_pain_has_no_call_now_line_first(
+    alice_client, local_today
+) -> None:
+    response = alice_client.post(
+        reverse("tracker:today"),
+        entry_form(local_today, symptoms=["fever"], no_symptoms=None),
+        headers={"HX-Request": "true"},
+    )
+    panel = response.content.decode().split('class="panel panel-urgent"', 1)[1]
+    assert 'class="emergency-first"' not in panel
+    assert "See a doctor immediately" in panel
 
 
 def test_a_ticked_symptom_wins_over_none_of_these(alice_client, alice, local_today) -> None:
@@ -146,13 +164,57 @@ def test_today_can_be_edited_all_day(alice_client, alice, local_today) -> None:
     assert Entry.objects.filter(user=alice).count() == 1
 
 
-def test_a_past_day_within_seven_days_can_be_filled_in(alice_client, alice, local_today) -> None:
-    day = local_today - dt.timedelta(days=7)
+def test_a_fever_back_filled_six_days_ago_is_saved_and_raised(
+    alice_client, alice, local_today
+) -> None:
+    day = local_today - dt.timedelta(days=6)
     response = alice_client.post(
-        reverse("tracker:log_day", args=[day.isoformat()]), entry_form(day)
+        reverse("tracker:log_day", args=[day.isoformat()]),
+        entry_form(day, symptoms=["fever"], no_symptoms=None),
     )
     assert response.status_code == 302
     assert Entry.objects.filter(user=alice, date=day).exists()
+    assert alice.findings.filter(code="FEVER", state="open").exists()
+
+
+def test_a_fever_back_filled_seven_days_ago_is_refused_at_the_date_and_nothing_saved(
+    alice_client, alice, local_today
+) -> None:
+    day = local_today - dt.timedelta(days=7)
+    response = alice_client.post(
+        reverse("tracker:log_day", args=[day.isoformat()]),
+        entry_form(day, symptoms=["fever"], no_symptoms=None),
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_date_error"' in page
+    assert "today and the 6 days before it" in page
+    assert not Entry.objects.exists()
+    assert not alice.findings.exists()
+
+
+@pytest.mark.parametrize(
+    ("zone", "local_today"),
+    [("Pacific/Kiritimati", dt.date(2026, 11, 27)), ("Pacific/Pago_Pago", dt.date(2026, 11, 26))],
+)
+def test_the_window_follows_the_persons_own_today_at_utc_plus_14_and_minus_11(
+    client, zone, local_today
+) -> None:
+    person = make_patient("far@example.com", zone=zone)
+    client.force_login(person)
+    with time_machine.travel(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC), tick=False):
+        oldest, too_old = local_today - dt.timedelta(days=6), local_today - dt.timedelta(days=7)
+        accepted = client.post(reverse("tracker:today"), entry_form(oldest))
+        refused = client.post(reverse("tracker:today"), entry_form(too_old))
+    assert accepted.status_code == 302
+    assert refused.status_code == 422
+    assert list(Entry.objects.filter(user=person).values_list("date", flat=True)) == [oldest]
+
+
+def test_the_date_picker_offers_today_and_the_six_days_before(alice_client, local_today) -> None:
+    page = alice_client.get(reverse("tracker:today")).content.decode()
+    assert f'min="{(local_today - dt.timedelta(days=6)).isoformat()}"' in page
+    assert f'max="{local_today.isoformat()}"' in page
 
 
 @pytest.mark.parametrize(
@@ -193,11 +255,16 @@ def test_a_future_date_is_refused(alice_client, alice, local_today) -> None:
     assert not Entry.objects.exists()
 
 
-def test_a_date_more_than_seven_days_back_is_refused(alice_client, local_today) -> None:
-    old = local_today - dt.timedelta(days=8)
-    response = alice_client.post(reverse("tracker:today"), entry_form(old))
-    assert "up to 7 days back" in response.content.decode()
-    assert not Entry.objects.exists()
+def test_an_entry_older_than_the_window_cannot_be_corrected(
+    alice_client, alice, local_today
+) -> None:
+    old = Entry.objects.create(user=alice, date=local_today - dt.timedelta(days=7), pain=2)
+    response = alice_client.post(
+        reverse("tracker:edit_entry", args=[old.pk]), entry_form(old.date, pain="8")
+    )
+    assert "today and the 6 days before it" in response.content.decode()
+    old.refresh_from_db()
+    assert old.pain == 2
 
 
 def test_a_second_entry_for_a_logged_day_is_refused_and_the_first_is_unchanged(

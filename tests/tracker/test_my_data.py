@@ -430,3 +430,36 @@ def test_a_physiotherapist_cannot_delete_through_the_patient_page(client, physio
     response = client.post(reverse("tracker:delete_account"), {"password": PASSWORD})
     assert response.status_code == 404
     assert User.objects.filter(pk=physio.pk).exists()
+
+
+def test_an_imported_fever_six_days_back_is_raised(alice) -> None:
+    import_document(
+        user=alice, raw_bytes=diary({"date": days_ago(6), "pain": 4, "symptoms": ["fever"]})
+    )
+    assert alice.findings.filter(code="FEVER", state=FindingState.OPEN).exists()
+
+
+def test_an_imported_day_seven_days_back_is_refused_at_its_date_and_nothing_saved(
+    alice_client, alice
+) -> None:
+    content = diary(
+        {"date": days_ago(7), "pain": 4, "symptoms": ["fever"]},
+        {"date": days_ago(2), "pain": 3},
+    )
+    response = upload(alice_client, content)
+    assert response.status_code == 422
+    [(day, field, problem)] = problems_listed(response.content.decode())
+    assert (day, field) == (days_ago(7), "date")
+    assert problem.startswith("is more than 6 days ago: Upright adds days from 20 November")
+    assert not alice.entries.exists() and not alice.findings.exists()
+
+
+def test_an_acknowledged_symptom_imported_again_on_a_new_day_opens_a_new_finding(alice) -> None:
+    import_document(
+        user=alice, raw_bytes=diary({"date": days_ago(3), "symptoms": ["fever"], "pain": 2})
+    )
+    Finding.objects.filter(user=alice).update(state=FindingState.ACKNOWLEDGED)
+    import_document(
+        user=alice, raw_bytes=diary({"date": days_ago(1), "symptoms": ["fever"], "pain": 2})
+    )
+    assert alice.findings.filter(code="FEVER", state=FindingState.OPEN).exists()

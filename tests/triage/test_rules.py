@@ -1,4 +1,4 @@
-"""Every red flag of red-flags.md v1, at and either side of each of its thresholds."""
+"""Every red flag of red-flags.md v2, at and either side of each of its thresholds."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_the_profile_flags_of_the_table_are_those_the_diary_format_lets_clinicia
 def test_every_rule_says_why_it_matters_what_to_do_and_where_it_comes_from() -> None:
     for rule in RULES:
         assert rule.title and rule.description and rule.why_it_matters and rule.what_to_do
-        assert rule.source.startswith("red-flags.md v1")
+        assert rule.source.startswith("red-flags.md v2")
 
 
 # --- symptom flags ---
@@ -233,6 +233,36 @@ def test_waking_at_night_with_night_pain_equal_to_day_pain_on_three_nights_raise
 def test_waking_at_night_with_night_pain_below_day_pain_raises_nothing() -> None:
     nights = [entry(days, pain=4, night_pain=3, woke_at_night=True) for days in (2, 1, 0)]
     assert raised(*nights) == set()
+
+
+def test_waking_with_no_night_pain_and_no_day_pain_on_three_nights_raises_nothing() -> None:
+    nights = [entry(days, pain=0, night_pain=0, woke_at_night=True) for days in (2, 1, 0)]
+    assert raised(*nights) == set()
+
+
+def test_waking_with_night_pain_one_and_no_day_pain_on_three_nights_raises_night_worse() -> None:
+    nights = [entry(days, pain=0, night_pain=1, woke_at_night=True) for days in (2, 1, 0)]
+    assert raised(*nights) == {"NIGHT_WORSE"}
+
+
+def test_night_worse_names_its_worse_nights_as_the_qualifying_days() -> None:
+    nights = [entry(days, pain=3, night_pain=5) for days in (6, 4, 0)]
+    quiet = entry(2, pain=3, night_pain=3)
+    evaluation = run(*nights, quiet)
+    assert finding(evaluation, "NIGHT_WORSE").days == (ago(6), ago(4), ago(0))
+
+
+def test_a_symptom_flag_names_the_days_that_carry_the_symptom() -> None:
+    evaluation = run(entry(5, symptoms=("fever",)), entry(3), entry(1, symptoms=("fever",)))
+    assert finding(evaluation, "FEVER").days == (ago(5), ago(1))
+
+
+def test_a_profile_flag_dates_from_the_day_its_answer_was_given() -> None:
+    profile = ProfileData(birth_year=1988, history=(History.CANCER,), location=("top_of_back",))
+    evaluation = run(profile=profile, profile_date=ago(90), answered_on={"TOP_OF_BACK": ago(4)})
+    assert finding(evaluation, "TOP_OF_BACK").since == ago(4)
+    assert finding(evaluation, "CANCER_HISTORY").since == ago(90)
+    assert finding(evaluation, "TOP_OF_BACK").days == ()
 
 
 def test_unanswered_night_pain_never_counts_as_a_worse_night() -> None:

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from tracker.models import Entry
 from tracker.services import delete_entry, save_entry, update_profile
@@ -114,12 +115,12 @@ def test_the_urgent_banner_stays_on_every_page_until_acknowledged(
     save_entry(user=alice, values=values(local_today, symptoms=["saddle_numbness"]))
     for url in (reverse("tracker:history"), reverse("triage:my_flags"), reverse("tracker:today")):
         page = alice_client.get(url, follow=True).content.decode()
-        assert "Urgent: see a doctor today" in page
+        assert "Urgent: see a doctor immediately" in page
     finding = Finding.objects.get(user=alice)
     assert alice_client.get(reverse("triage:acknowledge", args=[finding.pk])).status_code == 405
     alice_client.post(reverse("triage:acknowledge", args=[finding.pk]))
     page = alice_client.get(reverse("tracker:history")).content.decode()
-    assert "Urgent: see a doctor today" not in page
+    assert "Urgent: see a doctor immediately" not in page
     finding.refresh_from_db()
     assert finding.acknowledged_by == alice and finding.acknowledged_at is not None
 
@@ -150,10 +151,27 @@ def test_symptom_flags_cannot_be_marked_checked(alice_client) -> None:
     assert response.status_code == 404
 
 
-def test_the_public_catalogue_lists_every_rule(client) -> None:
+def test_the_public_catalogue_lists_every_rule_by_its_title_with_an_anchor(client) -> None:
     page = client.get(reverse("triage:how_it_works")).content.decode()
     for rule in RULES:
-        assert rule.code in page
+        assert f'id="rule-{rule.code}"' in page
+        assert f'<th scope="row">{escape(rule.title)}</th>' in page
+
+
+def test_the_catalogue_describes_version_2(client) -> None:
+    page = client.get(reverse("triage:how_it_works")).content.decode()
+    assert "today and the 6 days before it" in page
+    assert "a fourth worse night" in page
+    assert "night pain at least 1" in page
+    assert "red-flags.md v2" in page
+
+
+def test_the_checked_by_a_doctor_list_names_flags_in_plain_words(alice_client, alice) -> None:
+    update_profile(user=alice, values={"location": ["between_shoulder_blades"]})
+    alice_client.post(reverse("triage:mark_checked", args=["TOP_OF_BACK"]))
+    page = alice_client.get(reverse("triage:my_flags")).content.decode()
+    assert "Pain at the top of the back or between the shoulders: marked checked by" in page
+    assert "TOP_OF_BACK:" not in page
 
 
 def test_the_rules_read_the_diarys_first_14_entries_and_its_last_14_days(alice, bob) -> None:

@@ -42,6 +42,18 @@ def test_every_shared_clinical_example_passes() -> None:
     assert stdout.splitlines() == [*(f"PASS {name}" for name in cases), "5 passed, 0 failed"]
 
 
+VERSION_2_CASES = Path(__file__).resolve().parent / "cases_v2"
+
+
+def test_every_version_2_case_passes() -> None:
+    """Written for red-flags.md v2: the window edges of a back-filled symptom, waking with
+    and without night pain, and a profile flag a doctor has already examined."""
+    stdout, _ = check(VERSION_2_CASES)
+    cases = sorted(path.name for path in VERSION_2_CASES.glob("*.json"))
+    assert len(cases) == 6
+    assert stdout.splitlines() == [*(f"PASS {name}" for name in cases), "6 passed, 0 failed"]
+
+
 def test_a_case_whose_expectation_is_not_met_fails_the_folder_with_status_1(
     tmp_path: Path,
 ) -> None:
