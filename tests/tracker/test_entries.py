@@ -127,7 +127,7 @@ def test_an_urgent_finding_without_chest_pain_has_no_call_now_line_first(
         entry_form(local_today, symptoms=["fever"], no_symptoms=None),
         headers={"HX-Request": "true"},
     )
-    panel = response.content.decode().split('class="panel panel-urgent"', 1)[1]
+    panel = response.content.decode().split('class="panel panel-urgent', 1)[1]
     assert 'class="emergency-first"' not in panel
     assert "See a doctor immediately" in panel
 
