@@ -199,8 +199,8 @@ def test_the_sweeper_delivers_what_a_dead_worker_left_pending(alice: User) -> No
 
 def test_one_sweep_drains_a_backlog_bigger_than_a_chunk(alice: User) -> None:
     # A worker killed mid-wave can leave hundreds of rows: one sweep takes them all, a
-    # chunk at a time, rather than a few hundred a minute.
-    backlog = service.DELIVERY_CHUNK + 1
+    # batch at a time, rather than a few hundred a minute.
+    backlog = service.MAX_BATCH + 1
     with time_machine.travel(NOW, tick=False):
         messages = Message.objects.bulk_create(
             Message(key=f"reminder:{n}", user=alice, kind=Kind.REMINDER, title="t", body="b")
@@ -217,10 +217,10 @@ def test_one_sweep_drains_a_backlog_bigger_than_a_chunk(alice: User) -> None:
     assert len(mail.outbox) == backlog
 
 
-def test_a_sweep_stops_taking_chunks_once_its_time_budget_is_spent(
+def test_a_sweep_stops_taking_batches_once_its_time_budget_is_spent(
     alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "DELIVERY_CHUNK", 2)
+    monkeypatch.setattr(service, "FIRST_BATCH", 2)
     with time_machine.travel(NOW, tick=False):
         for n in range(5):
             Delivery.objects.create(
@@ -354,7 +354,8 @@ def test_a_server_that_does_not_answer_is_waited_for_once_per_batch(
     monkeypatch.setattr(transports, "mailers", type("Mailers", (), {"default": server}))
     messages = [recorded_message(alice, key=f"k{n}") for n in range(3)]
 
-    results = transports.EmailTransport().send_each(messages)
+    with transports.EmailTransport().sending() as send:
+        results = [send(message) for message in messages]
 
     # One refused email does not stop the others; a server that is not there does.
     assert server.sends == sends
