@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -255,20 +256,47 @@ class Pace:
 
 
 PACE = Pace()
+_task = threading.local()
+
+
+def task_started() -> None:
+    """A Celery task begins: every delivery run in it shares one budget, so that a task
+    delivering several batches (a chunk of summaries, a batch of escalations) stays
+    inside its time limit as a whole."""
+    _task.budget = Budget()
+
+
+def task_ended() -> None:
+    _task.budget = None
+
+
+def current_budget() -> Budget:
+    """The running task's budget, or a budget of its own outside a task."""
+    return getattr(_task, "budget", None) or Budget()
 
 
 def deliver(delivery_ids: Iterable[int], budget: Budget | None = None) -> int:
     """Claim these deliveries, those still waiting and due, and attempt each once within
-    the time budget, a batch at a time; what the budget leaves stays waiting for the
-    sweeper. Returns how many were attempted."""
-    budget = budget or Budget()
+    the time budget, a batch at a time; what the budget leaves is due for the next sweep
+    at once. Returns how many were attempted."""
+    budget = budget or current_budget()
     remaining = list(delivery_ids)
     attempted = 0
     while remaining and budget.has_time_for_one():
         size = PACE.batch_for(budget)
         attempted += len(attempt_claimed(claim_due(remaining[:size]), budget))
         remaining = remaining[size:]
+    hand_on(remaining)
     return attempted
+
+
+def hand_on(delivery_ids: list[int]) -> None:
+    """Make deliveries this run had no time to claim due for the next sweep at once."""
+    if delivery_ids:
+        now = timezone.now()
+        Delivery.objects.filter(
+            pk__in=delivery_ids, outcome__in=WAITING, next_attempt_at__lte=now
+        ).update(next_attempt_at=now - SWEEP_GRACE)
 
 
 def attempt_claimed(claimed: Sequence[Delivery], budget: Budget) -> list[Outcome]:
@@ -391,7 +419,7 @@ def attempt_delivery(delivery_id: int) -> Outcome | None:
     if _take([delivery.pk], delivery.attempts, now) != 1:
         return None
     delivery.attempts += 1
-    outcomes = attempt_claimed([delivery], Budget())
+    outcomes = attempt_claimed([delivery], current_budget())
     return outcomes[0] if outcomes else None
 
 
@@ -467,7 +495,7 @@ def retry_overdue_deliveries(
     Each claim moves its row's next attempt into the future, so no row is taken twice.
     """
     cutoff = (now or timezone.now()) - SWEEP_GRACE
-    run = Budget(budget)
+    run = current_budget() if budget is None else Budget(budget)
     swept = 0
     while run.has_time_for_one():
         overdue = list(

@@ -1,10 +1,22 @@
-"""Delivery retries: thin Celery wrappers over notify.service."""
+"""Delivery retries and the sweeper: thin Celery wrappers over notify.service, and one
+send budget per task."""
 
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import task_postrun, task_prerun
 
 from notify import service
+
+
+@task_prerun.connect
+def start_the_send_budget(**kwargs: object) -> None:
+    service.task_started()
+
+
+@task_postrun.connect
+def end_the_send_budget(**kwargs: object) -> None:
+    service.task_ended()
 
 
 @shared_task(name="notify.tasks.retry_delivery", acks_late=True)

@@ -54,9 +54,11 @@ def email_by(monkeypatch: pytest.MonkeyPatch) -> Callable[..., RecordingEmail]:
     return install
 
 
-def waiting_emails(user: User, count: int) -> list[int]:
+def waiting_emails(
+    user: User, count: int, recorded_ago: dt.timedelta = dt.timedelta(minutes=10)
+) -> list[int]:
     """Emails recorded a while ago and never attempted (their worker died, say)."""
-    with time_machine.travel(timezone.now() - dt.timedelta(minutes=10)):
+    with time_machine.travel(timezone.now() - recorded_ago):
         messages = Message.objects.bulk_create(
             Message(key=f"reminder:{n}", user=user, kind=Kind.REMINDER, title="t", body="b")
             for n in range(count)
@@ -89,20 +91,35 @@ def test_a_run_out_of_time_hands_the_rest_to_the_next_sweep_at_once(
 ) -> None:
     settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.3)
     transport = email_by(lambda message: time.sleep(0.1))
-    ids = waiting_emails(alice, 10)
+    ids = waiting_emails(alice, 15, recorded_ago=dt.timedelta(0))  # recorded just now
 
     started = time.monotonic()
     attempted = deliver(ids)
-    assert time.monotonic() - started < 0.55  # sending all ten would take a second
+    assert time.monotonic() - started < 0.55  # sending all fifteen would take 1.5 s
     assert 2 <= attempted <= 3
     sent, left = outcomes()[:attempted], outcomes()[attempted:]
     assert sent == [(Outcome.SENT, 1)] * attempted
-    assert left == [(Outcome.PENDING, 0)] * (10 - attempted)  # no attempt counted
+    assert left == [(Outcome.PENDING, 0)] * (15 - attempted)  # no attempt counted
 
     settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=30)
-    assert retry_overdue_deliveries() == 10 - attempted  # due at once, not after a lease
-    assert sorted(transport.sent) == sorted(f"reminder:{n}" for n in range(10))
-    assert outcomes() == [(Outcome.SENT, 1)] * 10
+    # Due for the sweep at once: neither a lease nor the sweeper's grace to wait out.
+    assert retry_overdue_deliveries() == 15 - attempted
+    assert sorted(transport.sent) == sorted(f"reminder:{n}" for n in range(15))
+    assert outcomes() == [(Outcome.SENT, 1)] * 15
+
+
+def test_the_runs_of_one_task_share_its_budget(alice, email_by, settings) -> None:
+    settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.3)
+    email_by(lambda message: time.sleep(0.1))
+    ids = waiting_emails(alice, 10)
+    service.task_started()  # as the worker does before each task
+    try:
+        first = deliver(ids[:5])
+        second = deliver(ids[5:])
+    finally:
+        service.task_ended()
+    assert 2 <= first <= 3
+    assert second == 0
 
 
 def test_a_sweep_claims_what_its_budget_can_send_at_the_pace_measured(
