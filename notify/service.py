@@ -51,7 +51,7 @@ from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -320,13 +320,13 @@ def attempt_claimed(claimed: Sequence[Delivery], budget: Budget) -> list[Outcome
                     in_flight, result = unattempted.pop(delivery.pk), None
                     started = time.monotonic()
                     result = send(delivery.message)
-                    outcomes += finish([(delivery, *outcome_of(delivery, result))])
+                    outcomes.append(record(delivery, *outcome_of(delivery, result)))
                     in_flight = None
                     PACE.measure(time.monotonic() - started)
     except SoftTimeLimitExceeded:
         if in_flight is not None:
             known = outcome_of(in_flight, result) if result is not None else INTERRUPTED
-            finish([(in_flight, *known)])
+            record(in_flight, *known)
         raise
     finally:
         release(list(unattempted.values()))
@@ -440,28 +440,40 @@ def outcome_of(delivery: Delivery, result: str | Exception) -> tuple[Outcome, st
 INTERRUPTED = (Outcome.RETRY, "cut off by the task's time limit while sending")
 
 
-def finish(attempts: Sequence[tuple[Delivery, Outcome, str]]) -> list[Outcome]:
-    """Write each attempt's outcome to the delivery log (one UPDATE for all that ended
-    alike) and queue the retries. A retry after MAX_ATTEMPTS gives up instead."""
+def record(delivery: Delivery, outcome: Outcome, detail: str) -> Outcome:
+    """Write one attempt's outcome to the delivery log as soon as it is known, and queue
+    the retry. A retry after MAX_ATTEMPTS gives up instead.
+
+    One UPDATE per email of a wave, so it is written in SQL: Django takes four times as
+    long to build the query as the database takes to run it (0.67 against 0.14 ms).
+    """
+    if outcome == Outcome.RETRY and delivery.attempts >= MAX_ATTEMPTS:
+        outcome = Outcome.FAILED
     finished = timezone.now()
-    outcomes, alike = [], defaultdict(list)
-    for delivery, outcome, detail in attempts:
-        if outcome == Outcome.RETRY and delivery.attempts >= MAX_ATTEMPTS:
-            outcome = Outcome.FAILED
-        outcomes.append(outcome)
-        alike[(outcome, detail[:300], delivery.attempts)].append(delivery.pk)
-    for (outcome, detail, attempt_count), pks in alike.items():
-        Delivery.objects.filter(pk__in=pks, attempts=attempt_count).update(
-            outcome=outcome,
-            detail=detail,
-            updated_at=finished,
-            next_attempt_at=finished + backoff_after(attempt_count),
+    as_column = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RECORD_OUTCOME,
+            [
+                outcome,
+                detail[:300],
+                as_column(finished),
+                as_column(finished + backoff_after(delivery.attempts)),
+                delivery.pk,
+                delivery.attempts,  # unless a later claim took the row meanwhile
+            ],
         )
-    for (delivery, _, _), outcome in zip(attempts, outcomes, strict=True):
-        if outcome == Outcome.RETRY:
-            backoff = backoff_after(delivery.attempts)
-            schedule_retry(delivery.pk, backoff, urgent=delivery.message.kind in URGENT_KINDS)
-    return outcomes
+    if outcome == Outcome.RETRY:
+        backoff = backoff_after(delivery.attempts)
+        schedule_retry(delivery.pk, backoff, urgent=delivery.message.kind in URGENT_KINDS)
+    return outcome
+
+
+RECORD_OUTCOME = (
+    f"UPDATE {connection.ops.quote_name(Delivery._meta.db_table)} "
+    "SET outcome = %s, detail = %s, updated_at = %s, next_attempt_at = %s "
+    "WHERE id = %s AND attempts = %s"
+)
 
 
 def backoff_after(attempts: int) -> dt.timedelta:
