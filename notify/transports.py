@@ -91,7 +91,11 @@ class EmailTransport(Transport):
     channel = Channel.EMAIL
 
     def send(self, message: Message) -> str:
-        return send_email(email_for(message))
+        with self.sending() as send:
+            result = send(message)
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     @contextmanager
     def sending(self) -> Iterator[Attempt]:
@@ -135,19 +139,15 @@ class EmailBatch:
             log.warning("Closing the mail server connection failed: %s", error)
 
 
-def send_email(email: EmailMultiAlternatives, connection: BaseEmailBackend | None = None) -> str:
+def send_email(email: EmailMultiAlternatives, connection: BaseEmailBackend) -> str:
     try:
-        if connection is None:
-            email.send()
-        else:
-            connection.open()  # a no-op while it is open: one connection for the batch
-            connection.send_messages([email])
+        connection.open()  # a no-op while it is open: one connection for the batch
+        connection.send_messages([email])
     except smtplib.SMTPRecipientsRefused as error:
         raise PermanentError("the mail server refused the address") from error
     except OSError as error:  # refused connections, timeouts and other SMTP errors
-        if connection is not None:
-            with suppress(OSError):
-                connection.close()  # the next email opens a fresh one
+        with suppress(OSError):
+            connection.close()  # the next email opens a fresh one
         raise TransientError(str(error) or type(error).__name__) from error
     return "sent to the mail server"
 

@@ -251,3 +251,12 @@ def test_the_email_sent_carries_that_message_id(alice: User) -> None:
     [sent] = mail.outbox
     expected = email_for(Message.objects.get(key="reminder:k")).message()["Message-ID"]
     assert sent.message()["Message-ID"] == expected
+
+
+def test_one_email_sends_on_its_own_and_raises_what_went_wrong(alice: User) -> None:
+    message = Message.objects.create(key="k", user=alice, kind=Kind.REMINDER, title="t", body="b")
+    assert transports.EmailTransport().send(message) == "sent to the mail server"
+    assert [email.to for email in mail.outbox] == [[alice.email]]
+    User.objects.filter(pk=alice.pk).update(email="")
+    with pytest.raises(transports.PermanentError, match="no email address"):
+        transports.EmailTransport().send(Message.objects.select_related("user").get(key="k"))
