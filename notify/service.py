@@ -70,6 +70,8 @@ LONGEST_BACKOFF = dt.timedelta(minutes=15)  # well inside the broker's visibilit
 ATTEMPT_LEASE = dt.timedelta(minutes=5)
 # The scheduled retry task goes first; the sweeper only takes what it missed.
 SWEEP_GRACE = dt.timedelta(minutes=1)
+# A retry task may start a moment before its row is due (another machine's clock).
+RETRY_EARLY = dt.timedelta(seconds=5)
 WAITING = (Outcome.PENDING, Outcome.RETRY)
 URGENT_KINDS = frozenset({Kind.ESCALATION, Kind.PHYSIO_ALERT})
 ESCALATIONS_QUEUE = "escalations"
@@ -337,7 +339,7 @@ class AlreadyTaken(Exception):
     """Another worker took one of the deliveries being claimed."""
 
 
-def claim_due(delivery_ids: Iterable[int]) -> list[Delivery]:
+def claim_due(delivery_ids: Iterable[int], due_by: dt.datetime | None = None) -> list[Delivery]:
     """Take the waiting, due deliveries among these for one attempt: their attempt count
     goes up and their next attempt one lease ahead, so nobody attempts them meanwhile.
 
@@ -346,12 +348,12 @@ def claim_due(delivery_ids: Iterable[int]) -> list[Delivery]:
 
     Deliveries with the same attempt count are taken with one conditional UPDATE, which
     must change every row read. When one does not (another worker took some of them),
-    that attempt is rolled back and each row is taken on its own, as `attempt_delivery`
-    does: an UPDATE on its attempt count that must change exactly one row.
+    that attempt is rolled back and each row is taken on its own: an UPDATE on its
+    attempt count that must change exactly one row.
     """
     now = timezone.now()
     due = Delivery.objects.filter(
-        pk__in=list(delivery_ids), outcome__in=WAITING, next_attempt_at__lte=now
+        pk__in=list(delivery_ids), outcome__in=WAITING, next_attempt_at__lte=due_by or now
     )
     give_up(due.filter(attempts__gte=MAX_ATTEMPTS), now)
     waiting = list(
@@ -403,23 +405,11 @@ def release(deliveries: Sequence[Delivery]) -> None:
 
 
 def attempt_delivery(delivery_id: int) -> Outcome | None:
-    """Claim one waiting delivery and attempt it once. None when there was nothing to
-    claim: already sent, given up, or another worker holds it."""
-    delivery = (
-        Delivery.objects.select_related("message__user")
-        .filter(pk=delivery_id, outcome__in=WAITING)
-        .first()
-    )
-    if delivery is None:
-        return None
-    now = timezone.now()
-    if delivery.attempts >= MAX_ATTEMPTS:
-        give_up(Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts), now)
-        return None
-    if _take([delivery.pk], delivery.attempts, now) != 1:
-        return None
-    delivery.attempts += 1
-    outcomes = attempt_claimed([delivery], current_budget())
+    """Claim one waiting delivery that is due and attempt it once. None when there was
+    nothing to claim: already sent, given up, or not due, because another worker (the
+    sweeper, when this retry came late) holds it."""
+    claimed = claim_due([delivery_id], due_by=timezone.now() + RETRY_EARLY)
+    outcomes = attempt_claimed(claimed, current_budget()) if claimed else []
     return outcomes[0] if outcomes else None
 
 

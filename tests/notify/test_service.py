@@ -163,13 +163,28 @@ def test_retries_back_off_exponentially_and_give_up_after_five_attempts(
     alice, failing_email, retries
 ) -> None:
     transport = failing_email(TransientError("503"))
-    message = send_reminder(alice, [Channel.EMAIL])
-    email = delivery(message, Channel.EMAIL)
-    for _ in range(10):
-        service.attempt_delivery(email.pk)
+    with time_machine.travel(NOW, tick=False) as clock:
+        message = send_reminder(alice, [Channel.EMAIL])
+        email = delivery(message, Channel.EMAIL)
+        for _ in range(10):
+            clock.shift(service.LONGEST_BACKOFF)  # each retry task runs when it is due
+            service.attempt_delivery(email.pk)
     email.refresh_from_db()
     assert (email.outcome, email.attempts, transport.calls) == (Outcome.FAILED, 5, 5)
     assert [after.total_seconds() for _, after in retries] == [30, 60, 120, 240]
+
+
+def test_a_retry_task_that_comes_late_leaves_the_row_to_the_sweeper_that_took_it(
+    alice, failing_email, retries
+) -> None:
+    transport = failing_email(TransientError("503"), failures=1)
+    with time_machine.travel(NOW, tick=False) as clock:
+        message = send_reminder(alice, [Channel.EMAIL])
+        email = delivery(message, Channel.EMAIL)
+        clock.shift(dt.timedelta(minutes=3))  # the retry task is stuck behind a backlog
+        assert service.claim_due([email.pk]) != []  # the sweeper takes the row meanwhile
+        assert service.attempt_delivery(email.pk) is None
+    assert transport.calls == 1
 
 
 def test_backoff_never_exceeds_fifteen_minutes() -> None:
