@@ -89,14 +89,14 @@ def test_each_outcome_is_written_before_the_next_email_is_sent(alice, email_by) 
 def test_a_run_out_of_time_hands_the_rest_to_the_next_sweep_at_once(
     alice, email_by, settings
 ) -> None:
-    settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.3)
+    settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.45)
     transport = email_by(lambda message: time.sleep(0.1))
     ids = waiting_emails(alice, 15, recorded_ago=dt.timedelta(0))  # recorded just now
 
     started = time.monotonic()
     attempted = deliver(ids)
-    assert time.monotonic() - started < 0.55  # sending all fifteen would take 1.5 s
-    assert 2 <= attempted <= 3
+    assert time.monotonic() - started < 0.8  # sending all fifteen would take 1.5 s
+    assert 2 <= attempted <= 4
     sent, left = outcomes()[:attempted], outcomes()[attempted:]
     assert sent == [(Outcome.SENT, 1)] * attempted
     assert left == [(Outcome.PENDING, 0)] * (15 - attempted)  # no attempt counted
@@ -109,7 +109,7 @@ def test_a_run_out_of_time_hands_the_rest_to_the_next_sweep_at_once(
 
 
 def test_the_runs_of_one_task_share_its_budget(alice, email_by, settings) -> None:
-    settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.3)
+    settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.25)
     email_by(lambda message: time.sleep(0.1))
     ids = waiting_emails(alice, 10)
     service.task_started()  # as the worker does before each task
@@ -118,7 +118,7 @@ def test_the_runs_of_one_task_share_its_budget(alice, email_by, settings) -> Non
         second = deliver(ids[5:])
     finally:
         service.task_ended()
-    assert 2 <= first <= 3
+    assert 1 <= first < 5
     assert second == 0
 
 
