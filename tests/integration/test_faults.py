@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notify.models import Channel, Delivery, Kind, Message, Outcome
-from notify.service import WAITING
+from notify.service import SWEEP_GRACE, WAITING
 from tests.conftest import make_patient, point_celery_at
 from tests.integration.test_reminders import all_delivered, people_due, wait_until
 from tests.notify.frozen_broker import frozen_broker
@@ -99,6 +99,38 @@ def test_a_mail_server_slower_than_the_budget_gets_every_email_once_within_a_few
     assert set(Delivery.objects.values_list("outcome", "attempts")) == {(Outcome.SENT, 1)}
     assert len(sweeps) <= 8
     assert max(sweeps) < budget + 3  # each kept to its budget, not the 9 s of the backlog
+
+
+def test_a_sweep_cut_off_by_the_soft_time_limit_records_what_it_sent_and_hands_on_the_rest(
+    smtp_worker, mail_sink
+) -> None:
+    from notify.tasks import sweep_deliveries
+
+    people = overdue_emails(10)
+    mail_sink.delay = 0.5
+    smtp_worker(budget=30)
+
+    started = time.monotonic()
+    # A soft time limit that cuts the budget short, as a send that stalls would.
+    sweep = sweep_deliveries.apply_async(ignore_result=False, soft_time_limit=2, time_limit=10)
+    sweep.get(timeout=TIMEOUT, propagate=False)
+    assert sweep.state == "FAILURE" and "SoftTimeLimitExceeded" in repr(sweep.result)
+    assert time.monotonic() - started < 6  # it ended itself, long before the hard limit
+
+    rows = Delivery.objects.select_related("message__user").order_by("pk")
+    sent = [row.message.user.email for row in rows if row.outcome == Outcome.SENT]
+    cut_off = [row for row in rows if row.outcome == Outcome.RETRY]
+    handed_on = [row for row in rows if row.outcome == Outcome.PENDING]
+    assert 1 <= len(sent) <= 4
+    assert [(row.detail, row.attempts) for row in cut_off] == [
+        ("cut off by the task's time limit while sending", 1)
+    ]
+    assert len(handed_on) == len(people) - len(sent) - 1
+    assert {row.attempts for row in handed_on} == {0}  # released, uncounted
+    due_by = timezone.now() - SWEEP_GRACE
+    assert all(row.next_attempt_at <= due_by for row in handed_on)  # the next sweep's
+    accepted = set(mail_sink.per_recipient())
+    assert set(sent) <= accepted <= {*sent, cut_off[0].message.user.email}
 
 
 def save(client: Client, person: User, symptoms: list[str]) -> None:
