@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from notify.attempts import SWEEP_GRACE, WAITING
 from notify.models import Channel, Delivery, Kind, Message, Outcome
-from notify.service import SWEEP_GRACE, WAITING
 from tests.conftest import make_patient, point_celery_at
 from tests.integration.test_reminders import all_delivered, people_due, wait_until
 from tests.notify.frozen_broker import frozen_broker

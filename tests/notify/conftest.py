@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from notify import queue, service
+from notify import attempts, queue
 from notify.models import PushSubscription
 from notify.vapid_dev import generate_keys
 from tests.notify.push_stub import browser_keys
@@ -20,7 +20,7 @@ def fast_password_hashing(settings) -> None:
 def fresh_pace_and_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a fresh worker process would: no send timed yet, and no broker
     failure remembered from an earlier test."""
-    monkeypatch.setattr(service, "PACE", service.Pace())
+    monkeypatch.setattr(attempts, "PACE", attempts.Pace())
     queue.PAUSE.end()
 
 

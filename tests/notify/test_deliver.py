@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notify import service, transports
+from notify import attempts, transports
+from notify.attempts import Budget, Pace, deliver, retry_overdue_deliveries
 from notify.models import Channel, Delivery, Kind, Message, Outcome
-from notify.service import Budget, Outgoing, Pace, deliver, retry_overdue_deliveries, send_many
+from notify.service import Outgoing, send_many
 from notify.transports import Transport, email_for
 from tests.conftest import enable_second_factor
 
@@ -47,10 +48,10 @@ class RecordingEmail(Transport):
 def email_by(monkeypatch: pytest.MonkeyPatch) -> Callable[..., RecordingEmail]:
     def install(on_send: Callable[[Message], None] = lambda message: None) -> RecordingEmail:
         transport = RecordingEmail(on_send)
-        monkeypatch.setattr(service, "transport_for", lambda channel: transport)
+        monkeypatch.setattr(attempts, "transport_for", lambda channel: transport)
         return transport
 
-    monkeypatch.setattr(service, "schedule_retry", lambda *args, **kwargs: None)
+    monkeypatch.setattr(attempts, "schedule_retry", lambda *args, **kwargs: None)
     return install
 
 
@@ -112,12 +113,12 @@ def test_the_runs_of_one_task_share_its_budget(alice, email_by, settings) -> Non
     settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.25)
     email_by(lambda message: time.sleep(0.1))
     ids = waiting_emails(alice, 10)
-    service.task_started()  # as the worker does before each task
+    attempts.task_started()  # as the worker does before each task
     try:
         first = deliver(ids[:5])
         second = deliver(ids[5:])
     finally:
-        service.task_ended()
+        attempts.task_ended()
     assert 1 <= first < 5
     assert second == 0
 
@@ -126,7 +127,7 @@ def test_a_sweep_claims_what_its_budget_can_send_at_the_pace_measured(
     alice, email_by, settings
 ) -> None:
     settings.NOTIFY_SEND_BUDGET = dt.timedelta(seconds=0.5)
-    service.PACE.measure(0.1)
+    attempts.PACE.measure(0.1)
     email_by(lambda message: time.sleep(0.1))
     waiting_emails(alice, 20)
     assert retry_overdue_deliveries() <= 5
@@ -186,30 +187,30 @@ def test_the_mail_transport_lets_the_soft_time_limit_through(
 def test_a_row_claimed_five_times_without_an_outcome_is_given_up(alice, email_by) -> None:
     transport = email_by()
     ids = waiting_emails(alice, 2)
-    Delivery.objects.filter(pk=ids[0]).update(attempts=service.MAX_ATTEMPTS)  # killed 5 times
-    Delivery.objects.filter(pk=ids[1]).update(attempts=service.MAX_ATTEMPTS - 1)
+    Delivery.objects.filter(pk=ids[0]).update(attempts=attempts.MAX_ATTEMPTS)  # killed 5 times
+    Delivery.objects.filter(pk=ids[1]).update(attempts=attempts.MAX_ATTEMPTS - 1)
 
     assert retry_overdue_deliveries() == 1
     given_up, last_try = Delivery.objects.get(pk=ids[0]), Delivery.objects.get(pk=ids[1])
-    assert (given_up.outcome, given_up.attempts) == (Outcome.FAILED, service.MAX_ATTEMPTS)
+    assert (given_up.outcome, given_up.attempts) == (Outcome.FAILED, attempts.MAX_ATTEMPTS)
     assert given_up.detail == "given up after 5 attempts; the last one never finished"
-    assert (last_try.outcome, last_try.attempts) == (Outcome.SENT, service.MAX_ATTEMPTS)
+    assert (last_try.outcome, last_try.attempts) == (Outcome.SENT, attempts.MAX_ATTEMPTS)
     assert transport.sent == ["reminder:1"]
-    assert service.attempt_delivery(ids[0]) is None
+    assert attempts.attempt_delivery(ids[0]) is None
 
 
 def test_a_retry_task_does_not_claim_a_row_past_the_cap(alice, email_by) -> None:
     transport = email_by()
     [pk] = waiting_emails(alice, 1)
-    Delivery.objects.filter(pk=pk).update(outcome=Outcome.RETRY, attempts=service.MAX_ATTEMPTS)
-    assert service.attempt_delivery(pk) is None
+    Delivery.objects.filter(pk=pk).update(outcome=Outcome.RETRY, attempts=attempts.MAX_ATTEMPTS)
+    assert attempts.attempt_delivery(pk) is None
     assert Delivery.objects.get(pk=pk).outcome == Outcome.FAILED
     assert transport.sent == []
 
 
 def test_a_given_up_delivery_is_listed_as_failed_in_the_admin(client, admin_user, alice):
     [pk] = waiting_emails(alice, 1)
-    Delivery.objects.filter(pk=pk).update(attempts=service.MAX_ATTEMPTS)
+    Delivery.objects.filter(pk=pk).update(attempts=attempts.MAX_ATTEMPTS)
     retry_overdue_deliveries()
     enable_second_factor(admin_user)
     client.force_login(admin_user)
@@ -222,14 +223,14 @@ def test_a_given_up_delivery_is_listed_as_failed_in_the_admin(client, admin_user
 
 def test_batches_are_sized_from_the_measured_send_time() -> None:
     pace, budget = Pace(), Budget(dt.timedelta(seconds=10))
-    assert pace.batch_for(budget) == service.FIRST_BATCH  # nothing timed yet
+    assert pace.batch_for(budget) == attempts.FIRST_BATCH  # nothing timed yet
     pace.measure(0.5)
     assert pace.batch_for(budget) in (19, 20)
     pace.measure(1.5)  # the server slows down: a moving average, 0.8 s
     assert pace.batch_for(budget) in (12, 13)
     fast = Pace()
     fast.measure(0.0001)
-    assert fast.batch_for(budget) == service.MAX_BATCH
+    assert fast.batch_for(budget) == attempts.MAX_BATCH
 
 
 def test_every_attempt_at_a_message_carries_the_same_message_id(alice: User) -> None:

@@ -85,7 +85,7 @@ def test_a_mail_server_that_does_not_answer_leaves_each_email_to_retry(
         default = Unreachable()
 
     monkeypatch.setattr(transports, "mailers", Mailers())
-    monkeypatch.setattr("notify.service.schedule_retry", lambda *args, **kwargs: None)
+    monkeypatch.setattr("notify.attempts.schedule_retry", lambda *args, **kwargs: None)
     send_many(outgoing=[reminder(alice), reminder(bob)])
     for person in (alice, bob):
         assert outcomes(person) == {Channel.IN_APP: Outcome.SENT, Channel.EMAIL: Outcome.RETRY}
