@@ -71,15 +71,8 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only, in the admin as everywhere else."""
-
-    list_display = ("created_at", "actor_email", "action", "subject", "ip_address")
-    list_filter = ("action",)
-    search_fields = ("actor_email", "detail")
-    date_hierarchy = "created_at"
-    list_select_related = ("subject",)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log in the admin: listed and opened, never added to, changed or deleted."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -89,3 +82,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the audit log is append-only, in the admin as everywhere else."""
+
+    list_display = ("created_at", "actor_email", "action", "subject", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_email", "detail")
+    date_hierarchy = "created_at"
+    list_select_related = ("subject",)

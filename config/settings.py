@@ -194,6 +194,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# One delivery run (a reminder chunk's emails, one sweep) starts no send after this: it
+# records what it sent and leaves the rest to the next sweep. Below the soft time limit
+# less the mail server's timeout, so Celery never cuts a send off.
+NOTIFY_SEND_BUDGET = timedelta(seconds=float(os.environ.get("NOTIFY_SEND_BUDGET_SECONDS", "45")))
 # Longer than the longest task, so a slow task is never redelivered while it still runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
@@ -204,8 +208,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
     "socket_timeout": 10,
 }
-# A web request never waits on a broker that is down: the outbox and sweeper cover that.
 CELERY_TASK_PUBLISH_RETRY = False
+# Enqueues that a sweeper covers (notify.queue.enqueue: an escalation queued by a web
+# request, a delivery's retry): a broker that is down or frozen costs the caller at most
+# these timeouts, once; then this process does not ask it again for a pause.
+ENQUEUE_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.25,
+    "socket_timeout": 0.25,
+    "max_retries": 0,
+}
+ENQUEUE_PAUSE_AFTER_FAILURE = timedelta(seconds=30)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"

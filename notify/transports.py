@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import email.message
 import email.policy
+import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from email.headerregistry import BaseHeader, HeaderRegistry
-from functools import cache
+from email.utils import parseaddr
+from functools import cache, partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 
 from notify.models import Channel, Message
 
 # Kinds with an HTML email of their own; the plain text is always the message body.
 HTML_TEMPLATES = {"summary": "emails/weekly_summary.html"}
+
+log = logging.getLogger(__name__)
 
 
 class TransientError(Exception):
@@ -37,6 +44,10 @@ SERVER_UNREACHABLE = (
 )
 
 
+# Delivers one message: its detail for the log, or the error it raised.
+Attempt = Callable[[Message], str | Exception]
+
+
 class Transport:
     channel: str
     # True for a channel that has delivered once the message is stored (no I/O, cannot
@@ -47,16 +58,24 @@ class Transport:
         """Deliver the message; return a short detail for the log, or raise."""
         raise NotImplementedError
 
-    def send_each(self, messages: Sequence[Message]) -> list[str | Exception]:
-        """Deliver each message: its detail, or the error it raised, in order. A channel
-        with a cheaper way to send many (one mail server connection) does it here."""
-        results: list[str | Exception] = []
-        for message in messages:
-            try:
-                results.append(self.send(message))
-            except Exception as error:  # noqa: BLE001 - the caller sorts errors by kind
-                results.append(error)
-        return results
+    @contextmanager
+    def sending(self) -> Iterator[Attempt]:
+        """A function that delivers one message and returns its detail or the error it
+        raised, for use inside the block; a channel with a cheaper way to send many (one
+        mail server connection) keeps it open until the block ends. The caller records
+        each outcome before the next send."""
+        yield partial(attempt, self.send)
+
+
+def attempt(send: Callable[[Message], str], message: Message) -> str | Exception:
+    """The detail of one send, or the error it raised, except Celery's soft time limit:
+    the task is out of time, so its sender must stop and record what it has done."""
+    try:
+        return send(message)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as error:  # noqa: BLE001 - the caller sorts errors by kind
+        return error
 
 
 class InAppTransport(Transport):
@@ -72,53 +91,65 @@ class EmailTransport(Transport):
     channel = Channel.EMAIL
 
     def send(self, message: Message) -> str:
-        return self._send(email_for(message))
+        with self.sending() as send:
+            result = send(message)
+        if isinstance(result, Exception):
+            raise result
+        return result
 
-    def send_each(self, messages: Sequence[Message]) -> list[str | Exception]:
-        """Every email over one connection to the mail server; each text rendered once
-        per distinct message (a reminder wave is one text for everyone)."""
-        rendered: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-        results: list[str | Exception] = []
-        unreachable: TransientError | None = None
-        connection = mailers.default
+    @contextmanager
+    def sending(self) -> Iterator[Attempt]:
+        """Every email over one connection to the mail server."""
+        batch = EmailBatch(mailers.default)
         try:
-            for message in messages:
-                if unreachable is not None:
-                    # The server did not answer: the rest wait for their retry rather than
-                    # each waiting out the timeout (500 of them would outlast the task).
-                    results.append(TransientError(f"not attempted: {unreachable}"))
-                    continue
-                try:
-                    content = (message.kind, message.title, message.body, message.url)
-                    if content not in rendered:
-                        rendered[content] = rendered_texts(message)
-                    results.append(self._send(email_for(message, rendered[content]), connection))
-                except TransientError as error:
-                    results.append(error)
-                    if isinstance(error.__cause__, SERVER_UNREACHABLE):
-                        unreachable = error
-                except Exception as error:  # noqa: BLE001 - the caller sorts errors by kind
-                    results.append(error)
+            yield batch.send
         finally:
-            connection.close()
-        return results
+            batch.close()
 
-    def _send(
-        self, email: EmailMultiAlternatives, connection: BaseEmailBackend | None = None
-    ) -> str:
+
+class EmailBatch:
+    """Emails sent one by one over one connection, each text rendered once per distinct
+    message (a reminder wave is one text for everyone)."""
+
+    def __init__(self, connection: BaseEmailBackend) -> None:
+        self.connection = connection
+        self.rendered: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+        self.unreachable: TransientError | None = None
+
+    def send(self, message: Message) -> str | Exception:
+        if self.unreachable is not None:
+            # The server did not answer: the rest wait for their retry rather than each
+            # waiting out the timeout.
+            return TransientError(f"not attempted: {self.unreachable}")
+        result = attempt(self._send, message)
+        if isinstance(result, TransientError) and isinstance(result.__cause__, SERVER_UNREACHABLE):
+            self.unreachable = result
+        return result
+
+    def _send(self, message: Message) -> str:
+        content = (message.kind, message.title, message.body, message.url)
+        if content not in self.rendered:
+            self.rendered[content] = rendered_texts(message)
+        return send_email(email_for(message, self.rendered[content]), self.connection)
+
+    def close(self) -> None:
         try:
-            if connection is None:
-                email.send()
-            else:
-                connection.open()  # a no-op while it is open: one connection for the batch
-                connection.send_messages([email])
-        except smtplib.SMTPRecipientsRefused as error:
-            raise PermanentError("the mail server refused the address") from error
-        except OSError as error:  # refused connections, timeouts and other SMTP errors
-            if connection is not None:
-                connection.close()  # the next email opens a fresh one
-            raise TransientError(str(error) or type(error).__name__) from error
-        return "sent to the mail server"
+            self.connection.close()
+        except OSError as error:  # every outcome is recorded; only the goodbye failed
+            log.warning("Closing the mail server connection failed: %s", error)
+
+
+def send_email(email: EmailMultiAlternatives, connection: BaseEmailBackend) -> str:
+    try:
+        connection.open()  # a no-op while it is open: one connection for the batch
+        connection.send_messages([email])
+    except smtplib.SMTPRecipientsRefused as error:
+        raise PermanentError("the mail server refused the address") from error
+    except OSError as error:  # refused connections, timeouts and other SMTP errors
+        with suppress(OSError):
+            connection.close()  # the next email opens a fresh one
+        raise TransientError(str(error) or type(error).__name__) from error
+    return "sent to the mail server"
 
 
 def rendered_texts(message: Message) -> tuple[str, str]:
@@ -165,9 +196,21 @@ def email_for(message: Message, texts: tuple[str, str] | None = None) -> EmailMu
     if not address:
         raise PermanentError("no email address")
     text, html = texts or rendered_texts(message)
-    email = UprightEmail(subject=message.title, body=text, to=[address])
+    email = UprightEmail(
+        subject=message.title, body=text, to=[address], headers={"Message-ID": message_id(message)}
+    )
     email.attach_alternative(html, "text/html")
     return email
+
+
+def message_id(message: Message) -> str:
+    """The same Message-ID for every attempt at this message, from its idempotency key: a
+    repeat (a worker killed after the server took the email) is the same email to the
+    receiving server and the mail client. Keyed with the secret key, so it says nothing
+    about the person or the message."""
+    digest = salted_hmac("notify.message_id", message.key, algorithm="sha256").hexdigest()
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "upright.invalid"
+    return f"<{digest[:32]}@{domain}>"
 
 
 def absolute_url(path: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -65,6 +66,8 @@ def deliver(row: EscalationOutbox) -> bool:
         with transaction.atomic():
             send_prompts(row)
             EscalationOutbox.objects.filter(pk=row.pk).update(delivered_at=timezone.now())
+    except SoftTimeLimitExceeded:
+        raise  # the task is out of time: notify has recorded what it sent
     except Exception:  # one bad row must not hold back the other prompts
         log.exception("Escalation outbox row %s failed; the sweeper will try again", row.pk)
         return False

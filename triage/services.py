@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from notify.queue import enqueue
 from tracker.models import Entry, Profile
 from tracker.queries import profile_of
 from triage.diary import EntryData, ProfileData
@@ -271,15 +272,11 @@ def recheck_after_deletion(user: User, day: dt.date) -> Evaluation:
 
 
 def _enqueue_escalations() -> None:
-    """Ask a worker to deliver now; if the broker is down the sweeper delivers later."""
+    """Ask a worker to deliver now, never holding the request up on the broker: when it
+    does not answer at once, the outbox sweeper delivers within the minute."""
     from triage.tasks import deliver_pending_escalations
 
-    try:
-        deliver_pending_escalations.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure: the outbox row waits for the sweeper
-        import logging
-
-        logging.getLogger(__name__).warning("Broker unavailable; escalation left for the sweeper")
+    enqueue(deliver_pending_escalations)
 
 
 def acknowledge(*, finding: Finding, by: User) -> None:

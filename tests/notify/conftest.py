@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from notify import attempts, queue
 from notify.models import PushSubscription
 from notify.vapid_dev import generate_keys
 from tests.notify.push_stub import browser_keys
@@ -13,6 +14,14 @@ from tests.notify.push_stub import browser_keys
 def fast_password_hashing(settings) -> None:
     """The shared people have passwords; hashing them properly is most of a test's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_pace_and_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a fresh worker process would: no send timed yet, and no broker
+    failure remembered from an earlier test."""
+    monkeypatch.setattr(attempts, "PACE", attempts.Pace())
+    queue.PAUSE.end()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from notify import service
+from notify import attempts
 from notify.models import Channel, Delivery, Kind, Outcome, PushSubscription
 from notify.service import send
 from tests.notify.conftest import subscribe_device
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def no_retry_queue(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "schedule_retry", lambda pk, after, urgent: None)
+    monkeypatch.setattr(attempts, "schedule_retry", lambda pk, after, urgent: None)
 
 
 def push_reminder(user: User) -> Delivery:

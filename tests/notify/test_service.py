@@ -14,9 +14,10 @@ from django.core import mail
 from django.db import transaction
 
 from accounts.models import User
-from notify import service, transports
+from notify import attempts, transports
+from notify.attempts import retry_overdue_deliveries
 from notify.models import Channel, Delivery, Kind, Message, Outcome
-from notify.service import retry_overdue_deliveries, send, unread_count
+from notify.service import send, unread_count
 from notify.transports import (
     EMAIL_POLICY,
     PermanentError,
@@ -63,7 +64,7 @@ class FailingEmail(Transport):
 def retries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, dt.timedelta]]:
     scheduled: list[tuple[int, dt.timedelta]] = []
     monkeypatch.setattr(
-        service, "schedule_retry", lambda pk, after, urgent: scheduled.append((pk, after))
+        attempts, "schedule_retry", lambda pk, after, urgent: scheduled.append((pk, after))
     )
     return scheduled
 
@@ -72,9 +73,9 @@ def retries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, dt.timedelta]]:
 def failing_email(monkeypatch: pytest.MonkeyPatch):
     def install(error: Exception, failures: int = 100) -> FailingEmail:
         transport = FailingEmail(error, failures)
-        real = service.transport_for
+        real = attempts.transport_for
         monkeypatch.setattr(
-            service,
+            attempts,
             "transport_for",
             lambda channel: transport if channel == Channel.EMAIL else real(channel),
         )
@@ -163,23 +164,38 @@ def test_retries_back_off_exponentially_and_give_up_after_five_attempts(
     alice, failing_email, retries
 ) -> None:
     transport = failing_email(TransientError("503"))
-    message = send_reminder(alice, [Channel.EMAIL])
-    email = delivery(message, Channel.EMAIL)
-    for _ in range(10):
-        service.attempt_delivery(email.pk)
+    with time_machine.travel(NOW, tick=False) as clock:
+        message = send_reminder(alice, [Channel.EMAIL])
+        email = delivery(message, Channel.EMAIL)
+        for _ in range(10):
+            clock.shift(attempts.LONGEST_BACKOFF)  # each retry task runs when it is due
+            attempts.attempt_delivery(email.pk)
     email.refresh_from_db()
     assert (email.outcome, email.attempts, transport.calls) == (Outcome.FAILED, 5, 5)
     assert [after.total_seconds() for _, after in retries] == [30, 60, 120, 240]
 
 
+def test_a_retry_task_that_comes_late_leaves_the_row_to_the_sweeper_that_took_it(
+    alice, failing_email, retries
+) -> None:
+    transport = failing_email(TransientError("503"), failures=1)
+    with time_machine.travel(NOW, tick=False) as clock:
+        message = send_reminder(alice, [Channel.EMAIL])
+        email = delivery(message, Channel.EMAIL)
+        clock.shift(dt.timedelta(minutes=3))  # the retry task is stuck behind a backlog
+        assert attempts.claim_due([email.pk]) != []  # the sweeper takes the row meanwhile
+        assert attempts.attempt_delivery(email.pk) is None
+    assert transport.calls == 1
+
+
 def test_backoff_never_exceeds_fifteen_minutes() -> None:
-    assert service.backoff_after(1) == dt.timedelta(seconds=30)
-    assert service.backoff_after(30) == dt.timedelta(minutes=15)
+    assert attempts.backoff_after(1) == dt.timedelta(seconds=30)
+    assert attempts.backoff_after(30) == dt.timedelta(minutes=15)
 
 
 def test_a_sent_delivery_is_never_attempted_again(alice: User) -> None:
     message = send_reminder(alice, [Channel.EMAIL])
-    assert service.attempt_delivery(delivery(message, Channel.EMAIL).pk) is None
+    assert attempts.attempt_delivery(delivery(message, Channel.EMAIL).pk) is None
     assert len(mail.outbox) == 1
 
 
@@ -199,8 +215,8 @@ def test_the_sweeper_delivers_what_a_dead_worker_left_pending(alice: User) -> No
 
 def test_one_sweep_drains_a_backlog_bigger_than_a_chunk(alice: User) -> None:
     # A worker killed mid-wave can leave hundreds of rows: one sweep takes them all, a
-    # chunk at a time, rather than a few hundred a minute.
-    backlog = service.DELIVERY_CHUNK + 1
+    # batch at a time, rather than a few hundred a minute.
+    backlog = attempts.MAX_BATCH + 1
     with time_machine.travel(NOW, tick=False):
         messages = Message.objects.bulk_create(
             Message(key=f"reminder:{n}", user=alice, kind=Kind.REMINDER, title="t", body="b")
@@ -217,10 +233,10 @@ def test_one_sweep_drains_a_backlog_bigger_than_a_chunk(alice: User) -> None:
     assert len(mail.outbox) == backlog
 
 
-def test_a_sweep_stops_taking_chunks_once_its_time_budget_is_spent(
+def test_a_sweep_stops_taking_batches_once_its_time_budget_is_spent(
     alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "DELIVERY_CHUNK", 2)
+    monkeypatch.setattr(attempts, "FIRST_BATCH", 2)
     with time_machine.travel(NOW, tick=False):
         for n in range(5):
             Delivery.objects.create(
@@ -244,7 +260,7 @@ def test_the_sweeper_retries_an_attempt_whose_worker_died_once_its_lease_runs_ou
             channel=Channel.EMAIL,
             outcome=Outcome.PENDING,
             attempts=1,  # claimed by a worker that then died
-            next_attempt_at=NOW + service.ATTEMPT_LEASE,
+            next_attempt_at=NOW + attempts.ATTEMPT_LEASE,
         )
     with time_machine.travel(NOW + dt.timedelta(minutes=4), tick=False):
         assert retry_overdue_deliveries() == 0
@@ -354,7 +370,8 @@ def test_a_server_that_does_not_answer_is_waited_for_once_per_batch(
     monkeypatch.setattr(transports, "mailers", type("Mailers", (), {"default": server}))
     messages = [recorded_message(alice, key=f"k{n}") for n in range(3)]
 
-    results = transports.EmailTransport().send_each(messages)
+    with transports.EmailTransport().sending() as send:
+        results = [send(message) for message in messages]
 
     # One refused email does not stop the others; a server that is not there does.
     assert server.sends == sends
