@@ -280,23 +280,6 @@ class RecoveryCode(models.Model):
         return f"Recovery code of {self.user_id}"
 
 
-class RateLimit(models.Model):
-    """How often one person (or address) did one thing in one fixed window. Counted in the
-    database, so every web process sees the same count."""
-
-    key = models.CharField(max_length=100)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="one_rate_row_per_window"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} since {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
-
-
 class Session(AbstractBaseSession):
     """Django's database session with the person it belongs to beside it, so every session
     of one person can be found (and ends with their account: deleting the person deletes

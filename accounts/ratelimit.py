@@ -1,19 +1,22 @@
-"""How often a person may do something: fixed windows counted in the database.
+"""How often a person may do something: fixed windows counted in the cache.
 
-There is no shared cache, and a count kept in one web process means nothing to the next;
-a row per (key, window) with a conditional UPDATE is exact across processes.
+The cache is Redis in every real deployment (the broker's server, `REDIS_URL`), shared by
+every web process; `cache.add` then `cache.incr` is one atomic count per window, with no
+database write on the way. Each window's key expires with the window, so nothing needs
+pruning. When the cache cannot be reached, a limit that must never stop a person logging
+their day lets the request through; the limits that guard against guessing refuse it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F
+from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.models import RateLimit
+logger = logging.getLogger(__name__)
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -24,9 +27,11 @@ class Limit:
     allowed: int
     window: dt.timedelta
     what: str  # "save 60 entries an hour", for the message
+    # With the cache out of reach: True lets the request through, False refuses it.
+    fail_open: bool = True
 
-    def key(self, who: object) -> str:
-        return f"{self.name}:{who}"
+    def key(self, who: object, window_start: dt.datetime) -> str:
+        return f"ratelimit:{self.name}:{who}:{int(window_start.timestamp())}"
 
 
 ENTRY_SAVES = Limit("entry-save", 60, dt.timedelta(hours=1), "save 60 entries an hour")
@@ -34,10 +39,16 @@ IMPORTS = Limit("import", 10, dt.timedelta(hours=1), "import 10 files an hour")
 SHARE_OFFERS = Limit("share-offer", 20, dt.timedelta(days=1), "send 20 invitations or codes a day")
 # Wrong sign-in codes: with at most 10 an hour, guessing a 6-digit code (3 valid at any
 # moment) stays below 1 chance in 1,000 a day, and the password is needed first.
-SECOND_STEP_FAILURES = Limit("second-step", 10, dt.timedelta(hours=1), "try 10 wrong codes an hour")
+SECOND_STEP_FAILURES = Limit(
+    "second-step", 10, dt.timedelta(hours=1), "try 10 wrong codes an hour", fail_open=False
+)
 # Wrong passwords typed to confirm a change once signed in (turn off two-step sign-in...).
 PASSWORD_CONFIRMATIONS = Limit(
-    "password-confirm", 5, dt.timedelta(minutes=30), "try 5 wrong passwords in 30 minutes"
+    "password-confirm",
+    5,
+    dt.timedelta(minutes=30),
+    "try 5 wrong passwords in 30 minutes",
+    fail_open=False,
 )
 
 
@@ -67,57 +78,71 @@ def window_of(limit: Limit, now: dt.datetime) -> dt.datetime:
 def take(limit: Limit, who: object, now: dt.datetime | None = None) -> None:
     """Count one use, or raise RateLimited (counting nothing) when the window is used up."""
     now = now or timezone.now()
-    if not _count(limit, who, now, only_below_limit=True):
-        raise RateLimited(limit, window_of(limit, now) + limit.window)
+    start = window_of(limit, now)
+    used = _add_one(limit, who, start, now)
+    if used is None:
+        _unreachable(limit, start)
+    elif used > limit.allowed:
+        _take_back(limit, who, start)
+        raise RateLimited(limit, start + limit.window)
 
 
 def count(limit: Limit, who: object, now: dt.datetime | None = None) -> None:
     """Count one failure (a wrong code, a wrong password); `check` refuses once there are
     too many."""
-    _count(limit, who, now or timezone.now(), only_below_limit=False)
+    now = now or timezone.now()
+    start = window_of(limit, now)
+    if _add_one(limit, who, start, now) is None:
+        _unreachable(limit, start)
 
 
 def check(limit: Limit, who: object, now: dt.datetime | None = None) -> None:
     """Raise RateLimited when the window is used up, without counting anything."""
-    now = now or timezone.now()
-    start = window_of(limit, now)
-    used = (
-        RateLimit.objects.filter(key=limit.key(who), window_start=start)
-        .values_list("count", flat=True)
-        .first()
-    )
-    if used is not None and used >= limit.allowed:
+    start = window_of(limit, now or timezone.now())
+    try:
+        used = cache.get(limit.key(who, start), 0)
+    except Exception:  # noqa: BLE001 - any cache failure is the same "out of reach"
+        _unreachable(limit, start)
+        return
+    if used >= limit.allowed:
         raise RateLimited(limit, start + limit.window)
 
 
-def _count(limit: Limit, who: object, now: dt.datetime, *, only_below_limit: bool) -> bool:
-    start = window_of(limit, now)
-    key = limit.key(who)
-    # Usually the window's row exists and has room: one UPDATE, and done.
-    window = RateLimit.objects.filter(key=key, window_start=start)
-    if only_below_limit:
-        window = window.filter(count__lt=limit.allowed)
-    if window.update(count=F("count") + 1) == 1:
-        return True
-    with transaction.atomic():
-        row, created = RateLimit.objects.get_or_create(key=key, window_start=start)
-        if created:  # a new window: the old ones for this key are of no more use
-            RateLimit.objects.filter(key=key, window_start__lt=start).delete()
-        rows = RateLimit.objects.filter(pk=row.pk)
-        if only_below_limit:
-            rows = rows.filter(count__lt=limit.allowed)
-        return rows.update(count=F("count") + 1) == 1
+def forget(who: object, now: dt.datetime | None = None) -> None:
+    """Drop every count kept for this person (their account is being deleted). Counts of
+    earlier windows expired with them."""
+    now = now or timezone.now()
+    keys = [limit.key(who, window_of(limit, now)) for limit in PER_PERSON]
+    try:
+        cache.delete_many(keys)
+    except Exception:  # noqa: BLE001 - they expire within a day anyway
+        logger.warning("Cache unreachable; rate-limit counts expire on their own")
 
 
-def forget_old_windows(now: dt.datetime | None = None) -> int:
-    """Delete counters of windows long past (each is pruned when its key is next used;
-    this clears keys that went quiet)."""
-    cutoff = (now or timezone.now()) - dt.timedelta(days=2)
-    deleted, _ = RateLimit.objects.filter(window_start__lt=cutoff).delete()
-    return deleted
+def _add_one(limit: Limit, who: object, start: dt.datetime, now: dt.datetime) -> int | None:
+    """The window's count after adding one, or None when the cache cannot be reached."""
+    key = limit.key(who, start)
+    # The key lives until its window ends, and a minute more for clocks a little apart.
+    ttl = int((start + limit.window - now).total_seconds()) + 60
+    try:
+        cache.add(key, 0, timeout=ttl)
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr: a new window's first use
+        cache.add(key, 1, timeout=ttl)
+        return 1
+    except Exception:  # noqa: BLE001 - any cache failure is the same "out of reach"
+        return None
 
 
-def forget(who: object) -> int:
-    """Delete every counter kept for this person (their account is being deleted)."""
-    deleted, _ = RateLimit.objects.filter(key__in=[limit.key(who) for limit in PER_PERSON]).delete()
-    return deleted
+def _take_back(limit: Limit, who: object, start: dt.datetime) -> None:
+    """A refused request is not counted: a person past the limit is not kept there."""
+    try:
+        cache.decr(limit.key(who, start))
+    except Exception:  # noqa: BLE001 - at worst the count is one too high until it expires
+        logger.warning("Could not take back a refused count for %s", limit.name)
+
+
+def _unreachable(limit: Limit, start: dt.datetime) -> None:
+    logger.warning("Cache unreachable for the %s limit", limit.name)
+    if not limit.fail_open:
+        raise RateLimited(limit, start + limit.window)

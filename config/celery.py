@@ -26,10 +26,6 @@ app.conf.beat_schedule = {
         "task": "notify.tasks.sweep_deliveries",
         "schedule": crontab(),  # every minute: deliveries a broker outage or a killed worker left
     },
-    "forget-old-rate-limits": {
-        "task": "accounts.tasks.forget_old_rate_limits",
-        "schedule": crontab(minute=7),  # hourly
-    },
     "sweep-escalation-outbox": {
         "task": "triage.tasks.sweep_outbox",
         "schedule": crontab(),  # every minute

@@ -89,6 +89,17 @@ def two_step_test_keys(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def a_cache_of_its_own(settings) -> None:
+    """Each test counts its rate limits in a fresh in-process cache (Django's own locmem
+    backend, the same API as Redis); tests of the Redis cache itself point it at the
+    embedded Valkey (`tests/security/test_rate_limits.py`)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": f"test-{os.getpid()}-{time.monotonic_ns()}"}
+    }  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Accounts are made in almost every test; real password hashing is not the point.
     (Browser tests run the server in-process, so they share this setting.)"""

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import AuditEvent, RateLimit, RecoveryCode, Role, SecondFactor, User
+from accounts.models import AuditEvent, RecoveryCode, Role, SecondFactor, User
 from notify.models import Delivery, Message, NotificationPreference
 from tracker.models import (
     ClinicalNote,
@@ -79,14 +79,6 @@ CASES: dict[str, Callable[[People], object]] = {
     ),
     "recovery_code_unique": lambda p: twice(
         lambda: RecoveryCode.objects.create(user=p["alice"], code_hash="h")
-    ),
-    "one_rate_row_per_window": lambda p: twice(
-        lambda: RateLimit.objects.create(
-            key="k", window_start=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-        )
-    ),
-    "ratelimit.count": lambda p: RateLimit.objects.create(
-        key="k", window_start=timezone.now(), count=-1
     ),
     # tracker: profile and entries
     "profile_birth_year_range": lambda p: Profile.objects.filter(user=p["alice"]).update(

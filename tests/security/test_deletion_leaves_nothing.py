@@ -12,12 +12,14 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import ratelimit
 from accounts.models import AuditAction, AuditEvent, Role, User
 from tests.conftest import PASSWORD, enable_second_factor
 from tests.security.test_privacy import everything_about
@@ -54,6 +56,14 @@ def traces() -> list[str]:
                     found += [f"{table}.{column}: {mark}" for mark, pattern in MARKS.items()
                               if pattern.search(text)]  # fmt: skip
     return found
+
+
+def counts_in_the_cache(person_id: int) -> dict[str, int]:
+    """The person's rate-limit counts of the current windows (the cache names them)."""
+    now = timezone.now()
+    found = {limit.name: cache.get(limit.key(person_id, ratelimit.window_of(limit, now)))
+             for limit in ratelimit.PER_PERSON}  # fmt: skip
+    return {name: used for name, used in found.items() if used is not None}
 
 
 def readable(value: object) -> str:
@@ -126,16 +136,18 @@ def test_after_deleting_the_account_no_table_names_or_points_to_the_person(clien
     before = traces()
     assert {trace.split(":")[0] for trace in before} >= {
         "accounts_auditevent.actor_email", "accounts_auditevent.detail",
-        "accounts_ratelimit.key", "accounts_session.session_data", "axes_accessattempt.username",
+        "accounts_session.session_data", "axes_accessattempt.username",
         "django_admin_log.object_repr", "tracker_entry.notes",
     }, "the scan finds what it looks for"  # fmt: skip
     assert Client().get(reset_link, follow=True).context["validlink"] is True
+    assert counts_in_the_cache(PERSON_ID), "the saves and the import were counted"
     kept = AuditEvent.objects.count()
 
     response = devices[0].post(reverse("tracker:delete_account"), {"password": PASSWORD})
 
     assert response.status_code == 302
     assert traces() == []
+    assert counts_in_the_cache(PERSON_ID) == {}
     assert AuditEvent.objects.count() == kept + 1, "what happened and when stays"
     assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_DELETED, actor=None).exists()
     for device in devices[1:]:

@@ -1,4 +1,4 @@
-"""Entry saves, imports and invitations are limited per person, counted in the database;
+"""Entry saves, imports and invitations are limited per person, counted in the cache;
 past the limit the answer is 429 with a message saying when to try again, never a 500."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import json
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from accounts import ratelimit
-from accounts.models import RateLimit
 from tests.pwa.test_offline_sync import replay_of
 from tests.tracker.test_entries import entry_form
 from tracker.models import Entry, Share, ShareCode, ShareInvitation
@@ -48,7 +48,55 @@ def test_the_counter_allows_exactly_the_limit_in_a_window() -> None:
     ratelimit.take(limit, "y")  # someone else is not affected
     with time_machine.travel(NOON + dt.timedelta(hours=1), tick=False):
         ratelimit.take(limit, "x")
-    assert RateLimit.objects.filter(key="test:x").count() == 1, "old windows are pruned"
+
+
+def test_a_refused_request_is_not_counted() -> None:
+    limit = ratelimit.Limit("test", 2, dt.timedelta(hours=1), "do this twice an hour")
+    use_up(limit, "x")
+    for _ in range(5):
+        with pytest.raises(ratelimit.RateLimited):
+            ratelimit.take(limit, "x")
+    assert cache.get(limit.key("x", ratelimit.window_of(limit, NOON))) == 2
+
+
+def test_a_windows_count_expires_with_its_window() -> None:
+    limit = ratelimit.Limit("test", 2, dt.timedelta(hours=1), "do this twice an hour")
+    ratelimit.take(limit, "x")
+    key = limit.key("x", ratelimit.window_of(limit, NOON))
+    expiry = cache._expire_info[cache.make_and_validate_key(key)]  # locmem's own record
+    assert 0 < expiry - NOON.timestamp() <= 50 * 60 + 60, "until the window ends, and a minute"
+
+
+def test_counts_are_shared_through_redis_by_every_process(settings, broker_url) -> None:
+    """The real cache: what one web process counts, another sees (here, two connections)."""
+    redis_cache = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {
+        "default": {"BACKEND": redis_cache, "LOCATION": broker_url, "KEY_PREFIX": "test-limits"}
+    }
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    limit = ratelimit.Limit("shared", 3, dt.timedelta(hours=1), "do this 3 times an hour")
+    ratelimit.take(limit, "x")
+    other_process = RedisCache(broker_url, {"KEY_PREFIX": "test-limits"})
+    key = limit.key("x", ratelimit.window_of(limit, NOON))
+    assert other_process.get(key) == 1
+    other_process.incr(key, 2)
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.take(limit, "x")
+    caches["default"].clear()
+
+
+def test_with_the_cache_out_of_reach_entries_are_saved_and_codes_refused(
+    settings, alice_client, alice, local_today
+) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.25}}}  # fmt: skip
+    response = alice_client.post(reverse("tracker:today"), entry_form(local_today))
+    assert response.status_code == 302 and Entry.objects.filter(user=alice).exists()
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.check(ratelimit.SECOND_STEP_FAILURES, alice.pk)
 
 
 # --- Entries -------------------------------------------------------------------------------
@@ -129,7 +177,8 @@ def test_the_21st_invitation_in_a_day_is_refused(alice_client, alice, physio) ->
 
 def test_a_refused_form_does_not_use_up_invitations(alice_client, alice) -> None:
     alice_client.post(reverse("sharing:new"), {"how": "email", "email": ""})
-    assert not RateLimit.objects.exists()
+    limit = ratelimit.SHARE_OFFERS
+    assert cache.get(limit.key(alice.pk, ratelimit.window_of(limit, NOON))) is None
 
 
 def test_wrong_share_codes_from_two_browsers_add_up_to_one_lock(alice_client, physio) -> None:

@@ -31,7 +31,7 @@ SKIPPED_PREFIXES = ("admin/", "static/")
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # Bookkeeping, not anyone's data: the audit log, sessions, sign-in attempts, rate counters.
 NOT_SNAPSHOTTED = {"auditevent", "session", "logentry", "accessattempt", "accesslog",
-                   "accessfailurelog", "accessattemptexpiration", "ratelimit"}  # fmt: skip
+                   "accessfailurelog", "accessattemptexpiration"}  # fmt: skip
 BOB_SECRET = "BOB-SECRET-NOTE"
 ALICE_SECRET = "ALICE-PRIVATE-NOTE"
 

@@ -393,8 +393,8 @@ def test_saving_a_day_costs_a_fixed_number_of_queries_whatever_the_diary(
         ready_to_save_again(alice, local_today, 60),
         ready_to_save_again(bob, local_today, 730),
     )
-    # Session, user, profile, rate limit; the entry's read and write; triage's three reads
-    # and its writes; the banner's findings; the transaction.
-    with django_assert_max_num_queries(16):
+    # Session, user, profile; the entry's read and write; triage's three reads and its
+    # writes; the banner's findings; the transaction. (The rate limit is in the cache.)
+    with django_assert_max_num_queries(15):
         two_years()
     assert queries_of(two_years) == queries_of(two_months)
