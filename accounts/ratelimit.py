@@ -125,11 +125,12 @@ def _add_one(limit: Limit, who: object, start: dt.datetime, now: dt.datetime) ->
     # The key lives until its window ends, and a minute more for clocks a little apart.
     ttl = int((start + limit.window - now).total_seconds()) + 60
     try:
-        cache.add(key, 0, timeout=ttl)
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr: a new window's first use
-        cache.add(key, 1, timeout=ttl)
-        return 1
+        try:
+            return int(cache.incr(key))  # the window's key usually exists: one round trip
+        except ValueError:  # the window's first use (or its key just expired)
+            if cache.add(key, 1, timeout=ttl):
+                return 1
+            return int(cache.incr(key))  # another process added it meanwhile
     except Exception:  # noqa: BLE001 - any cache failure is the same "out of reach"
         return None
 
