@@ -79,7 +79,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-FORM_RENDERER = "config.form_renderer.PythonWidgetRenderer"
+# Widget templates are found in templates/ too (the pain scale and the chips).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -6,9 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.safestring import mark_safe
 
-from config.form_renderer import attrs_html, formatted, text
 from tracker.models import MAX_ACTIVE_MINUTES, PAST_DAYS_EDITABLE
 from tracker.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep, Symptom
 
@@ -17,46 +15,16 @@ NOT_ANSWERED = ""
 
 
 class ScaleWidget(forms.RadioSelect):
-    """0 to 10 as a row of big buttons. Built in Python (see config/form_renderer.py); the
-    templates are the reference the tests compare it with."""
+    """0 to 10 as a row of big buttons (templates/tracker/widgets/scale.html)."""
 
     template_name = "tracker/widgets/scale.html"
     option_template_name = "tracker/widgets/scale_option.html"
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        labelled_by = widget["attrs"].get("id")
-        aria = f' aria-labelledby="{text(labelled_by)}_legend"' if labelled_by else ""
-        options = "".join(
-            f'<label for="{text(option["attrs"].get("id", ""))}"'
-            f"{' class="scale-wide"' if option['value'] == '' else ''}>"
-            f'<input type="{text(option["type"])}" name="{text(option["name"])}" '
-            f'value="{formatted(option["value"])}"{attrs_html(option["attrs"])}>'
-            f"<span>{text(option['label'])}</span></label>\n"
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
-        )
-        return mark_safe(f'<div class="scale" role="radiogroup"{aria}>{options}</div>')
-
 
 class ChipsWidget(forms.CheckboxSelectMultiple):
-    """Choices as tappable chips. Built in Python, like ScaleWidget."""
+    """Choices as tappable chips (templates/tracker/widgets/chips.html)."""
 
     template_name = "tracker/widgets/chips.html"
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        list_id = widget["attrs"].get("id")
-        options = "".join(
-            f'<li><label for="{text(option["attrs"].get("id", ""))}">'
-            f'<input type="{text(option["type"])}" name="{text(option["name"])}" '
-            f'value="{formatted(option["value"])}"{attrs_html(option["attrs"])}> '
-            f"{text(option['label'])}</label></li>"
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
-        )
-        list_id_html = f' id="{text(list_id)}"' if list_id else ""
-        return mark_safe(f'<ul class="chips"{list_id_html}>{options}</ul>')
 
 
 # Behind "More about today" on the entry page; day pain, night pain, activity and the
