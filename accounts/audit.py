@@ -106,15 +106,6 @@ def access_log(patient: User, limit: int = 200) -> QuerySet[AuditEvent]:
     )
 
 
-def failures_since(actor: User, action: AuditAction, since: dt.datetime) -> list[dt.datetime]:
-    """When this person failed at `action` since a moment, newest first."""
-    return list(
-        AuditEvent.objects.filter(actor=actor, action=action, created_at__gte=since)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-    )
-
-
 # What a person's own "Security and access" list shows: how their account was used.
 SECURITY_ACTIONS = (
     AuditAction.SIGN_IN,

@@ -52,8 +52,16 @@ PASSWORD_CONFIRMATIONS = Limit(
 )
 
 
+# Wrong share codes a physiotherapist types: about 40 bits a code, at most 5 tries an hour.
+SHARE_CODE_FAILURES = Limit(
+    "share-code", 5, dt.timedelta(hours=1), "try 5 wrong share codes an hour", fail_open=False
+)
+
 # Every limit counted per person (by their id); `forget` clears them all.
-PER_PERSON = (ENTRY_SAVES, IMPORTS, SHARE_OFFERS, SECOND_STEP_FAILURES, PASSWORD_CONFIRMATIONS)
+PER_PERSON = (
+    ENTRY_SAVES, IMPORTS, SHARE_OFFERS, SECOND_STEP_FAILURES, PASSWORD_CONFIRMATIONS,
+    SHARE_CODE_FAILURES,
+)  # fmt: skip
 
 
 class RateLimited(Exception):

@@ -19,18 +19,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.audit import failures_since, record
+from accounts import ratelimit
+from accounts.audit import record
 from accounts.models import AuditAction, Role, User
 from notify.models import Kind, Message
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
 
 # 8 characters from 31 that cannot be misread (no 0/O, 1/I/L): about 40 bits. With at most
-# 5 wrong tries an hour per physiotherapist, guessing a live code is out of reach.
+# 5 wrong tries an hour per physiotherapist (ratelimit.SHARE_CODE_FAILURES), guessing a live
+# code is out of reach.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 CODE_LIFETIME = dt.timedelta(days=7)
-MAX_WRONG_CODES = 5
-LOCKOUT = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -175,9 +175,9 @@ def hash_code(code: str) -> str:
 def redeem_share_code(
     *, physiotherapist: User, typed: str, request: HttpRequest | None = None
 ) -> Share:
-    """Start a share from a code. Each wrong code is written to the audit log, which is
-    also the counter: after `MAX_WRONG_CODES` within an hour, every attempt is refused
-    for an hour (in the database, so every web process sees the same count)."""
+    """Start a share from a code. Each wrong code is written to the audit log and counted
+    (`ratelimit.SHARE_CODE_FAILURES`, in the cache every web process shares): once the
+    hour's tries are used up, every attempt is refused until that hour ends."""
     locked_until = code_attempts_locked_until(physiotherapist)
     if locked_until is not None:
         raise CodeAttemptsLocked(locked_until)
@@ -198,6 +198,7 @@ def redeem_share_code(
             record(request, AuditAction.SHARE_CODE_USED, share.patient, actor=physiotherapist)
             return share
     record(request, AuditAction.SHARE_CODE_FAILED, actor=physiotherapist)
+    ratelimit.count(ratelimit.SHARE_CODE_FAILURES, physiotherapist.pk)
     locked_until = code_attempts_locked_until(physiotherapist)
     if locked_until is not None:
         record(request, AuditAction.LOCKOUT, detail="share codes", actor=physiotherapist)
@@ -206,15 +207,12 @@ def redeem_share_code(
 
 
 def code_attempts_locked_until(physiotherapist: User) -> dt.datetime | None:
-    """The end of the lockout when the last `MAX_WRONG_CODES` wrong codes all fell within
-    an hour of each other and the hour since the last one has not passed."""
-    now = timezone.now()
-    failures = failures_since(physiotherapist, AuditAction.SHARE_CODE_FAILED, now - 2 * LOCKOUT)
-    recent = failures[:MAX_WRONG_CODES]
-    if len(recent) < MAX_WRONG_CODES or recent[0] - recent[-1] > LOCKOUT:
-        return None
-    until = recent[0] + LOCKOUT
-    return until if until > now else None
+    """When code entry opens again for this physiotherapist, or None if it is open."""
+    try:
+        ratelimit.check(ratelimit.SHARE_CODE_FAILURES, physiotherapist.pk)
+    except ratelimit.RateLimited as limited:
+        return limited.retry_at
+    return None
 
 
 def cancel_share_code(*, share_code: ShareCode) -> None:
