@@ -118,13 +118,10 @@ def in_quiet_hours(
 def save_preferences(*, user: User, values: dict[str, Any]) -> NotificationPreference:
     """Store the person's channels and quiet hours, and their reminder settings.
 
-    A new reminder time, time zone or pause moves `Profile.next_reminder_at`; left
-    unchanged, the slot stays as it is, so saving a minute before a reminder is due
-    does not skip it. Moving the slot never sends a second reminder on a day: the
-    reminder's key is the person and their local date.
+    The next reminder moves by `tracker.reminders.reschedule`, the one rule for it.
     """
     from tracker.models import Profile
-    from tracker.reminders import next_reminder_at
+    from tracker.reminders import reschedule, schedule_of
 
     with transaction.atomic():
         preference, _ = NotificationPreference.objects.update_or_create(
@@ -141,13 +138,11 @@ def save_preferences(*, user: User, values: dict[str, Any]) -> NotificationPrefe
             },
         )
         profile = Profile.objects.select_for_update().get(user=user)
-        before = (profile.reminder_time, profile.time_zone, profile.reminders_paused_until)
+        before = schedule_of(profile)
         profile.reminder_time = values["reminder_time"]
         profile.time_zone = values["time_zone"]
         profile.reminders_paused_until = paused_until(profile, values["pause_days"])
-        after = (profile.reminder_time, profile.time_zone, profile.reminders_paused_until)
-        if after != before:
-            profile.next_reminder_at = next_reminder_at(profile, after=timezone.now())
+        if reschedule(profile, schedule_before=before, now=timezone.now()):
             profile.save(
                 update_fields=[
                     "reminder_time",

@@ -97,6 +97,23 @@ def next_reminder_at(profile: Profile, *, after: dt.datetime) -> dt.datetime | N
     )
 
 
+def schedule_of(profile: Profile) -> tuple[object, ...]:
+    """What a person's next reminder depends on: its time, their time zone, any pause."""
+    return (profile.reminder_time, profile.time_zone, profile.reminders_paused_until)
+
+
+def reschedule(profile: Profile, *, schedule_before: tuple[object, ...], now: dt.datetime) -> bool:
+    """The one rule for moving a person's next reminder, whichever page changed their
+    settings: recompute it when the schedule changed, or when none is set yet. Left
+    unchanged, the slot stays, so saving a minute before a reminder is due does not skip
+    it; a slot moved never sends a second reminder on a day (the key is the local date).
+    Returns whether `next_reminder_at` was set (the caller saves the profile)."""
+    if schedule_of(profile) == schedule_before and profile.next_reminder_at is not None:
+        return False
+    profile.next_reminder_at = next_reminder_at(profile, after=now)
+    return True
+
+
 def due_profile_ids(now: dt.datetime, limit: int = MAX_DUE_PER_RUN) -> list[int]:
     """Profiles whose reminder is due, oldest slot first, read through the index."""
     due = Profile.objects.filter(next_reminder_at__lte=now).order_by("next_reminder_at", "pk")

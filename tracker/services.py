@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
-from tracker.reminders import next_reminder_at
+from tracker.reminders import reschedule, schedule_of
 from triage.engine import Evaluation, profile_flags
 from triage.services import (
     codes_reported_by,
@@ -60,20 +60,14 @@ def update_profile(
     recorded as checked by the person, before any finding or prompt is written."""
     with transaction.atomic():
         profile = get_or_create_profile(user)
-        schedule_before = (profile.reminder_time, profile.time_zone, profile.next_reminder_at)
+        schedule_before = schedule_of(profile)
         raised_before = raised_by_answers(profile)
         for field, value in values.items():
             setattr(profile, field, value)
         given_again = date_answers(profile, raised_before)
         if profile.onboarded_at is None:
             profile.onboarded_at = timezone.now()
-        # Recompute only when the schedule changed: saving the same answers just after a
-        # reminder fell due must not skip it.
-        if (
-            schedule_before[:2] != (profile.reminder_time, profile.time_zone)
-            or not (schedule_before[2])
-        ):
-            profile.next_reminder_at = next_reminder_at(profile, after=timezone.now())
+        reschedule(profile, schedule_before=schedule_before, now=timezone.now())
         profile.save()
         if examined_by_doctor:
             record_clearances(patient=user, codes=raised_by_answers(profile), by=user)

@@ -297,3 +297,34 @@ def test_due_profiles_are_queued_in_chunks(db: None, monkeypatch: pytest.MonkeyP
     for number in range(5):
         patient_with_reminder(f"p{number}@example.com", LONDON, dt.time(19), NOW - 2 * HOUR)
     assert [len(chunk) for chunk in reminders.chunks_of_due_profiles(NOW)] == [2, 2, 1]
+
+
+NOON_IN_LONDON = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db
+def test_one_rule_moves_the_next_reminder_whichever_page_changed_the_settings(alice) -> None:
+    """Onboarding's profile form and the notification settings both go through
+    `reschedule`: a changed schedule or a missing slot is recomputed, an unchanged one is
+    left where it is."""
+    from notify.preferences import save_preferences
+    from tracker.services import update_profile
+
+    profile = alice.profile
+    with time_machine.travel(NOON_IN_LONDON, tick=False):
+        update_profile(user=alice, values={"reminder_time": dt.time(20)})
+        profile.refresh_from_db()
+        assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
+        Profile.objects.filter(pk=profile.pk).update(next_reminder_at=None)
+        values = {"reminder_channels": [], "escalation_channels": [], "summary_channels": [],
+                  "quiet_hours_start": None, "quiet_hours_end": None,
+                  "reminder_time": dt.time(20), "time_zone": "Europe/London", "pause_days": 0}  # fmt: skip
+        save_preferences(user=alice, values=values)
+        profile.refresh_from_db()
+        assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
+    slot = profile.next_reminder_at
+    with time_machine.travel(NOON_IN_LONDON + dt.timedelta(hours=8, seconds=30), tick=False):
+        save_preferences(user=alice, values=values)  # unchanged, just after it fell due
+        update_profile(user=alice, values={"reminder_time": dt.time(20)})
+    profile.refresh_from_db()
+    assert profile.next_reminder_at == slot, "a due reminder is not skipped"
