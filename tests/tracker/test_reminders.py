@@ -316,9 +316,11 @@ def test_one_rule_moves_the_next_reminder_whichever_page_changed_the_settings(al
         profile.refresh_from_db()
         assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
         Profile.objects.filter(pk=profile.pk).update(next_reminder_at=None)
-        values = {"reminder_channels": [], "escalation_channels": [], "summary_channels": [],
-                  "quiet_hours_start": None, "quiet_hours_end": None,
-                  "reminder_time": dt.time(20), "time_zone": "Europe/London", "pause_days": 0}  # fmt: skip
+        values = {
+            "reminder_channels": [], "escalation_channels": [], "summary_channels": [],
+            "quiet_hours_start": None, "quiet_hours_end": None, "reminder_time": dt.time(20),
+            "time_zone": "Europe/London", "pause_days": 0,
+        }  # fmt: skip
         save_preferences(user=alice, values=values)
         profile.refresh_from_db()
         assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
