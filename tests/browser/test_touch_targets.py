@@ -78,7 +78,12 @@ def test_public_pages_have_no_small_targets(browser, live_server) -> None:
     assert small_targets(browser, live_server.url, paths, None) == {}
 
 
-def test_patient_pages_have_no_small_targets(browser, live_server) -> None:
+def test_patient_pages_have_no_small_targets(browser, live_server, settings) -> None:
+    from notify.vapid_dev import generate_keys
+
+    # Push set up, as in production: the settings page then offers "Allow notifications".
+    keys = generate_keys()
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = keys["public_key"], keys["private_key"]
     patient, entry = a_patient_with_a_diary_and_an_urgent_flag()
     summary = patient.weekly_summaries.get()
     paths = ["/today/", f"/entries/{entry.pk}/", f"/entries/{entry.pk}/?saved=1",
