@@ -4,7 +4,6 @@ make new recovery codes."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ WRONG_CODE = (
 )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -64,7 +62,6 @@ def setup(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in."""
@@ -98,7 +95,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", context, status=status)
 
 
-@login_required
 @require_POST
 def disable(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -117,7 +113,6 @@ def disable(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:account")
 
 
-@login_required
 @require_POST
 def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import second_factor, sessions
@@ -23,6 +24,7 @@ from accounts.forms import EmailAuthenticationForm, PasswordConfirmForm, SignUpF
 from accounts.models import AuditAction
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -59,7 +61,10 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+@method_decorator(login_not_required, name="dispatch")
 class SignOutView(auth_views.LogoutView):
+    """Open to anyone: signing out when the session has already ended does no harm."""
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return sessions.forget_cached_pages(super().post(request, *args, **kwargs))
 
@@ -107,7 +112,6 @@ def locked_out(
 # --- The Account page ------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     return account_page(request)
@@ -132,7 +136,6 @@ def account_page(
     return render(request, "accounts/account.html", context, status=status)
 
 
-@login_required
 @require_POST
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,6 @@ PAGE_SIZE = 30
 MAX_JSON_BYTES = 4096
 
 
-@login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """Newest first. What this page shows is marked read: the header count drops at once."""
@@ -37,14 +36,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "new_ids": new_ids})
 
 
-@login_required
 @require_POST
 def mark_all_as_read(request: HttpRequest) -> HttpResponse:
     mark_all_read(user=request.user)
     return redirect("notify:list")
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
@@ -68,6 +65,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/preferences.html", context)
 
 
+@login_not_required
 @require_GET
 def vapid_public_key(request: HttpRequest) -> JsonResponse:
     if not settings.VAPID_PUBLIC_KEY:
@@ -75,6 +73,7 @@ def vapid_public_key(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"public_key": settings.VAPID_PUBLIC_KEY})
 
 
+@login_not_required
 @require_POST
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
@@ -87,6 +86,7 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"subscribed": True}, status=201 if created else 200)
 
 
+@login_not_required
 @require_POST
 def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:

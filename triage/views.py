@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,6 @@ from triage.services import acknowledge, clear_profile_flag, undo_profile_flag_c
 PROFILE_CODES = frozenset(rule.code for rule in RULES if rule.kind == "profile")
 
 
-@login_required
 @patient_required
 @require_GET
 def my_flags(request: HttpRequest) -> HttpResponse:
@@ -36,7 +35,6 @@ def my_flags(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @patient_required
 @require_POST
 def acknowledge_finding(request: HttpRequest, pk: int) -> HttpResponse:
@@ -52,7 +50,6 @@ def _profile_code(code: str) -> str:
     return code
 
 
-@login_required
 @patient_required
 @require_POST
 def mark_checked(request: HttpRequest, code: str) -> HttpResponse:
@@ -61,7 +58,6 @@ def mark_checked(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("triage:my_flags")
 
 
-@login_required
 @patient_required
 @require_POST
 def undo_checked(request: HttpRequest, code: str) -> HttpResponse:
@@ -70,6 +66,7 @@ def undo_checked(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("triage:my_flags")
 
 
+@login_not_required
 @require_GET
 def how_it_works(request: HttpRequest) -> HttpResponse:
     """The public rule catalogue, read from the same table the engine runs."""

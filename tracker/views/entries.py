@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -124,7 +123,6 @@ def _optional_answers_need_attention(form: EntryForm) -> bool:
     return any(name in form.errors for name in OPTIONAL_FIELDS)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def today(request: HttpRequest) -> HttpResponse:
@@ -135,7 +133,6 @@ def today(request: HttpRequest) -> HttpResponse:
     return _entry_page(request, entry=None, day=local_today, today=local_today)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def log_day(request: HttpRequest, day: str) -> HttpResponse:
@@ -150,7 +147,6 @@ def log_day(request: HttpRequest, day: str) -> HttpResponse:
     return _entry_page(request, entry=None, day=chosen, today=local_today)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
@@ -159,7 +155,6 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry_page(request, entry=entry, day=entry.date, today=local_today)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def confirm_delete_entry(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,7 +11,6 @@ from accounts.decorators import patient_required
 from tracker.history_queries import PERIODS, history_for, period_from
 
 
-@login_required
 @patient_required
 @require_GET
 @vary_on_headers("HX-Request")

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
@@ -86,14 +85,12 @@ class ImportSizeLimit(FileUploadHandler):
         )
 
 
-@login_required
 @patient_required
 @require_GET
 def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/my_data.html")
 
 
-@login_required
 @patient_required
 @require_GET
 @never_cache
@@ -110,7 +107,6 @@ def export_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @patient_required
 @require_GET
 @never_cache
@@ -125,7 +121,6 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # checked in _import_upload, once the upload limit is in place (Django's docs)
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def import_diary(request: HttpRequest) -> HttpResponse:
@@ -199,7 +194,6 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,6 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,7 +67,6 @@ class ClinicalNoteForm(forms.Form):
 # --- Caseload ----------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def caseload_page(request: HttpRequest) -> HttpResponse:
     physio = request.user
@@ -114,7 +112,6 @@ def _filter_query(open_flags_only: bool, not_logged: bool) -> str:
     return "&".join(parts)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
 def redeem_code(request: HttpRequest) -> HttpResponse:
@@ -144,7 +141,6 @@ def redeem_code(request: HttpRequest) -> HttpResponse:
     return redirect("physio:review", patient_id=share.patient_id)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
 def accept_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
@@ -159,7 +155,6 @@ def accept_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("physio:review", patient_id=share.patient_id)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
 def decline_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
@@ -190,7 +185,6 @@ def _record_for(request: HttpRequest, share: Share) -> PatientRecord:
     return patient_record(share, end=patient_today(share.patient), days=days)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
 @vary_on_headers("HX-Request")
@@ -227,7 +221,6 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     return response
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
 def save_note(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -252,7 +245,6 @@ def _profile_code(code: str) -> str:
     return code
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
 def check_flag(request: HttpRequest, patient_id: int, code: str) -> HttpResponse:
@@ -263,7 +255,6 @@ def check_flag(request: HttpRequest, patient_id: int, code: str) -> HttpResponse
     return redirect(reverse("physio:review", args=[share.patient_id]) + "#flags")
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
 def undo_check(request: HttpRequest, patient_id: int, code: str) -> HttpResponse:
@@ -274,7 +265,6 @@ def undo_check(request: HttpRequest, patient_id: int, code: str) -> HttpResponse
     return redirect(reverse("physio:review", args=[share.patient_id]) + "#flags")
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
 def acknowledge_finding(request: HttpRequest, patient_id: int, finding_id: int) -> HttpResponse:
@@ -295,7 +285,6 @@ def _attachment(response: HttpResponse, share: Share, data: PatientRecord, ext: 
     add_never_cache_headers(response)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
 def export_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -308,7 +297,6 @@ def export_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     return response
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
 def export_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -321,7 +309,6 @@ def export_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
     return response
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
 def export_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -77,7 +76,6 @@ class ShareForm(forms.Form):
         )
 
 
-@login_required
 @patient_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
@@ -94,7 +92,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def new_share(request: HttpRequest) -> HttpResponse:
@@ -132,7 +129,6 @@ def new_share(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/sharing/new.html", {"form": form})
 
 
-@login_required
 @patient_required
 @require_POST
 def revoke(request: HttpRequest, share_id: int) -> HttpResponse:
@@ -146,7 +142,6 @@ def revoke(request: HttpRequest, share_id: int) -> HttpResponse:
     return redirect("sharing:overview")
 
 
-@login_required
 @patient_required
 @require_POST
 def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
@@ -167,7 +162,6 @@ def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("sharing:overview")
 
 
-@login_required
 @patient_required
 @require_POST
 def cancel_code(request: HttpRequest, code_id: int) -> HttpResponse:

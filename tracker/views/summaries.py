@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,7 +29,6 @@ from tracker.summary_forms import PegForm, ScheduleForm
 LISTED_WEEKS = 104
 
 
-@login_required
 @patient_required
 @require_GET
 def summary_list(request: HttpRequest) -> HttpResponse:
@@ -49,7 +47,6 @@ def summary_list(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/summaries/list.html", context)
 
 
-@login_required
 @patient_required
 @require_GET
 def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -76,7 +73,6 @@ def _peg_week(request: HttpRequest, this_week: dt.date) -> dt.date:
     return asked if asked in (this_week, this_week - WEEK) else this_week
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def peg(request: HttpRequest) -> HttpResponse:
@@ -106,7 +102,6 @@ def peg(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/summaries/peg.html", context, status=status)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest) -> HttpResponse:
