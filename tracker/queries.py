@@ -30,6 +30,13 @@ def profile_of(user: User) -> Profile | None:
         return None
 
 
+def today_of(person: User) -> dt.date:
+    """The person's own date now, in their time zone (UTC for someone without a profile):
+    the one "today" for anything about their day, whoever is looking at it."""
+    profile = profile_of(person)
+    return profile.local_today() if profile is not None else dt.datetime.now(UTC).date()
+
+
 def entry_on(user: User, day: dt.date) -> Entry | None:
     return Entry.objects.filter(user=user, date=day).first()
 

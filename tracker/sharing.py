@@ -23,6 +23,7 @@ from accounts.audit import failures_since, record
 from accounts.models import AuditAction, Role, User
 from notify.models import Kind, Message
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
+from tracker.queries import today_of
 
 # 8 characters from 31 that cannot be misread (no 0/O, 1/I/L): about 40 bits. With at most
 # 5 wrong tries an hour per physiotherapist, guessing a live code is out of reach.
@@ -106,8 +107,7 @@ def invite(*, patient: User, email: str, terms: Terms) -> ShareInvitation:
 
 def accept_invitation(*, invitation: ShareInvitation, physiotherapist: User) -> Share:
     """Start the share the invitation offers. Refused when the chosen end date has passed."""
-    today = timezone.now().date()
-    if invitation.has_ended(today):
+    if invitation.has_ended(today_of(invitation.patient)):
         raise InvitationEnded
     with transaction.atomic():
         claimed = ShareInvitation.objects.filter(

@@ -117,11 +117,6 @@ def period_from(value: str | None) -> int:
     return history_period_from(value, periods=PERIODS, default=DEFAULT_PERIOD)
 
 
-def patient_today(patient: User) -> dt.date:
-    profile = getattr(patient, "profile", None)
-    return profile.local_today() if profile is not None else dt.datetime.now(dt.UTC).date()
-
-
 def patient_record(share: Share, *, end: dt.date, days: int) -> PatientRecord:
     patient = share.patient
     start = end - dt.timedelta(days=days - 1)

@@ -13,18 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import ratelimit
 from accounts.decorators import patient_required
-from accounts.models import User
 from tracker.entry_forms import OPTIONAL_FIELDS, EntryForm
 from tracker.models import Entry
-from tracker.queries import activities_of_day_before, entry_on, profile_of
-from tracker.services import DayAlreadyLogged, delete_entry, get_or_create_profile, save_entry
+from tracker.queries import activities_of_day_before, entry_on, today_of
+from tracker.services import DayAlreadyLogged, delete_entry, save_entry
 from triage.presentation import result_panel
 from triage.services import evaluate_person
-
-
-def _local_today(user: User) -> dt.date:
-    """Today in the person's time zone, from the profile the onboarding check already read."""
-    return (profile_of(user) or get_or_create_profile(user)).local_today()
 
 
 def _initial_for(entry: Entry | None, day: dt.date, prefill_activities: list[str]) -> dict:
@@ -126,7 +120,7 @@ def _optional_answers_need_attention(form: EntryForm) -> bool:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def today(request: HttpRequest) -> HttpResponse:
-    local_today = _local_today(request.user)
+    local_today = today_of(request.user)
     if request.method == "GET" and (existing := entry_on(request.user, local_today)):
         return redirect("tracker:edit_entry", existing.pk)
     # A POST saves today's entry whether or not one exists (the same form again updates it).
@@ -136,7 +130,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def log_day(request: HttpRequest, day: str) -> HttpResponse:
-    local_today = _local_today(request.user)
+    local_today = today_of(request.user)
     try:
         chosen = dt.date.fromisoformat(day)
     except ValueError as error:
@@ -151,7 +145,7 @@ def log_day(request: HttpRequest, day: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
-    local_today = _local_today(request.user)
+    local_today = today_of(request.user)
     return _entry_page(request, entry=entry, day=entry.date, today=local_today)
 
 

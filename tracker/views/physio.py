@@ -35,11 +35,11 @@ from tracker.exports.record import (
     PROFILE_CODES,
     PatientRecord,
     patient_record,
-    patient_today,
     period_from,
     week_glance,
 )
 from tracker.models import ClinicalNote, Share, ShareInvitation
+from tracker.queries import today_of
 from tracker.summaries import numbers_for, week_start_of
 from triage.models import Finding, FindingState
 from triage.services import acknowledge, clear_profile_flag, undo_profile_flag_clearance
@@ -182,7 +182,7 @@ def _share_or_404(request: HttpRequest, patient_id: int) -> Share:
 
 def _record_for(request: HttpRequest, share: Share) -> PatientRecord:
     days = period_from(request.GET.get("days"))
-    return patient_record(share, end=patient_today(share.patient), days=days)
+    return patient_record(share, end=today_of(share.patient), days=days)
 
 
 @approved_physiotherapist_required
