@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from accounts import second_factor, sessions
 from accounts.audit import record, security_log
 from accounts.forms import EmailAuthenticationForm, PasswordConfirmForm, SignUpForm
 from accounts.models import AuditAction
+from accounts.requests import AuthenticatedRequest
 
 
 @login_not_required
@@ -51,7 +53,7 @@ class SignInView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         if form.cleaned_data.get("keep_signed_in"):
             sessions.keep_signed_in(self.request)
@@ -74,7 +76,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        record(self.request, AuditAction.PASSWORD_CHANGED, subject=self.request.user)
+        record(self.request, AuditAction.PASSWORD_CHANGED, subject=form.user)
         return response
 
 
@@ -113,12 +115,12 @@ def locked_out(
 
 
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     return account_page(request)
 
 
 def account_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     disable_form: PasswordConfirmForm | None = None,
     renew_form: PasswordConfirmForm | None = None,
@@ -137,7 +139,7 @@ def account_page(
 
 
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     record(request, AuditAction.SIGNED_OUT_EVERYWHERE, subject=user)
     sessions.end_every_session(user)

@@ -20,10 +20,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.forms.renderers import TemplatesSetting
+from django.template.loader import get_template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 
 Widget = Mapping[str, Any]
 
@@ -126,7 +127,7 @@ class PythonWidgetRenderer(TemplatesSetting):
         """`{% include option.template_name with widget=option %}`"""
         build = self.builders.get(option["template_name"])
         if build is None:
-            return self.get_template(option["template_name"]).render({"widget": option})
+            return get_template(option["template_name"]).render({"widget": option})
         return build(option)
 
     def multiple_input_html(self, widget: Widget) -> str:

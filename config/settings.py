@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -111,7 +112,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "upright.sqlite3",
+            "NAME": str(VAR_DIR / "upright.sqlite3"),
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
@@ -179,7 +180,9 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
     }
 elif EMAIL_BACKEND_NAME.endswith("filebased.EmailBackend"):
     EMAIL_OPTIONS = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))}
-MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": EMAIL_OPTIONS}}
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": EMAIL_OPTIONS}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Upright <no-reply@upright.invalid>")
 # Named on the privacy page: where people ask about their data or a lost phone.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@upright.invalid")

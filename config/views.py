@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.requests import AuthenticatedRequest
 
-def home(request: HttpRequest) -> HttpResponse:
+
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each person where their day starts: patients to today's entry."""
     user = request.user
     if user.is_patient:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import patient_required
+from accounts.requests import AuthenticatedRequest
 from notify.forms import PreferencesForm, initial_for
 from notify.models import Message, PushSubscription
 from notify.preferences import preferences_for, save_preferences
@@ -25,7 +26,7 @@ MAX_JSON_BYTES = 4096
 
 
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     """Newest first. What this page shows is marked read: the header count drops at once."""
     page = Paginator(Message.objects.filter(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -37,14 +38,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def mark_all_as_read(request: HttpRequest) -> HttpResponse:
+def mark_all_as_read(request: AuthenticatedRequest) -> HttpResponse:
     mark_all_read(user=request.user)
     return redirect("notify:list")
 
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     profile = get_or_create_profile(request.user)
     preference = preferences_for(request.user)
     devices = PushSubscription.objects.filter(user=request.user).count()

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -32,9 +33,30 @@ from tracker.sharing import shares_with
 from triage.models import Finding, FindingState, Level
 from triage.rules import RULES_BY_CODE
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 PAGE_SIZE = 25
 # "Not logged for 3 days or more": no entry today nor on the two days before.
 QUIET_DAYS = 3
+
+
+class CaseloadNumbers(TypedDict):
+    """What `caseload()` annotates on each patient."""
+
+    share_ends_on: dt.date | None
+    open_urgent: int
+    open_soon: int
+    last_entry: dt.date | None
+    mean_pain_7: float | None
+    mean_pain_previous_7: float | None
+    days_logged_7: int
+    night_pain_nights_7: int
+    trend_7: float | None
+
+
+# Evaluated lazily: django_stubs_ext is a development dependency.
+type CaseloadPatient = WithAnnotations[User, CaseloadNumbers]
 
 
 @dataclass(frozen=True)
@@ -46,7 +68,7 @@ class OpenFlag:
 
 @dataclass
 class CaseloadRow:
-    patient: User
+    patient: CaseloadPatient
     flags: list[OpenFlag] = field(default_factory=list)
 
     @property
@@ -60,7 +82,7 @@ class CaseloadRow:
     @property
     def trend_words(self) -> str:
         """The change in 7-day mean pain, in an arrow and words (never colour alone)."""
-        change = getattr(self.patient, "trend_7", None)
+        change = self.patient.trend_7
         if change is None:
             return "no comparison yet"
         if round(change, 1) == 0:
@@ -75,7 +97,7 @@ def caseload(
     *,
     open_flags_only: bool = False,
     not_logged_recently: bool = False,
-) -> QuerySet[User]:
+) -> QuerySet[CaseloadPatient]:
     """Patients with a live share, annotated and sorted: open urgent flags, then open soon
     flags, then the steepest rise in 7-day mean pain (patients without a trend last).
 
@@ -120,7 +142,7 @@ def caseload(
     )
 
 
-def rows_for(patients: Iterable[User]) -> list[CaseloadRow]:
+def rows_for(patients: Iterable[CaseloadPatient]) -> list[CaseloadRow]:
     """The page's rows, with their open flags fetched in one query for the whole page."""
     rows = [CaseloadRow(patient) for patient in patients]
     flags: dict[int, list[OpenFlag]] = defaultdict(list)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from config.form_renderer import attrs_html, formatted, text
 from tracker.models import MAX_ACTIVE_MINUTES, PAST_DAYS_EDITABLE
@@ -23,7 +23,7 @@ class ScaleWidget(forms.RadioSelect):
     template_name = "tracker/widgets/scale.html"
     option_template_name = "tracker/widgets/scale_option.html"
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         labelled_by = widget["attrs"].get("id")
         aria = f' aria-labelledby="{text(labelled_by)}_legend"' if labelled_by else ""
@@ -44,7 +44,7 @@ class ChipsWidget(forms.CheckboxSelectMultiple):
 
     template_name = "tracker/widgets/chips.html"
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         list_id = widget["attrs"].get("id")
         options = "".join(
@@ -201,7 +201,8 @@ class EntryForm(forms.Form):
         return self.cleaned_data.get("active_minutes") or 0
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("rested"):
             cleaned["rest_relief"] = None
         for field in ("activities", "symptoms", "self_care"):

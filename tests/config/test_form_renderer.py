@@ -28,11 +28,11 @@ FAST = PythonWidgetRenderer()
 TEMPLATES = TemplatesSetting()
 
 
-def project_forms() -> list[type[forms.BaseForm]]:
+def project_forms() -> list[type[forms.Form | forms.ModelForm]]:
     for module in FORM_MODULES:
         importlib.import_module(module)
 
-    def subclasses(cls: type) -> Iterator[type]:
+    def subclasses(cls: type[forms.BaseForm]) -> Iterator[type[forms.BaseForm]]:
         for sub in cls.__subclasses__():
             yield sub
             yield from subclasses(sub)
@@ -40,7 +40,8 @@ def project_forms() -> list[type[forms.BaseForm]]:
     found = {
         form
         for form in subclasses(forms.BaseForm)
-        if form.__module__.split(".")[0] in {"accounts", "tracker", "triage", "notify"}
+        if issubclass(form, forms.Form | forms.ModelForm)
+        and form.__module__.split(".")[0] in {"accounts", "tracker", "triage", "notify"}
     }
     return sorted(found, key=lambda form: form.__qualname__)
 
@@ -62,7 +63,7 @@ def values_for(widget: forms.Widget) -> list[Any]:
     return values
 
 
-ATTRS = (
+ATTRS: tuple[dict[str, Any], ...] = (
     {"id": "id_field"},
     {},
     {"id": "id_field", "required": True, "aria-invalid": "true", "disabled": False},
@@ -72,6 +73,7 @@ ATTRS = (
 
 def by_templates(widget: forms.Widget, name: str, value: Any, attrs: dict) -> str:
     context = widget.get_context(name, value, attrs)
+    assert widget.template_name is not None
     return mark_safe(TEMPLATES.render(widget.template_name, context))
 
 

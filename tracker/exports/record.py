@@ -134,7 +134,8 @@ def patient_record(share: Share, *, end: dt.date, days: int) -> PatientRecord:
         .filter(Q(state=FindingState.OPEN) | Q(acknowledged_at__gte=period_start))
         .select_related("acknowledged_by")
     )
-    open_findings, past_findings = [], []
+    open_findings: list[ShownFinding] = []
+    past_findings: list[ShownFinding] = []
     for finding in findings:
         shown = ShownFinding(finding, RULES_BY_CODE.get(finding.code))
         (open_findings if shown.is_open else past_findings).append(shown)

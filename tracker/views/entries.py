@@ -6,13 +6,14 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import ratelimit
 from accounts.decorators import patient_required
+from accounts.requests import AuthenticatedRequest
 from tracker.entry_forms import OPTIONAL_FIELDS, EntryForm
 from tracker.models import Entry
 from tracker.queries import activities_of_day_before, entry_on, today_of
@@ -42,7 +43,7 @@ def _initial_for(entry: Entry | None, day: dt.date, prefill_activities: list[str
 
 
 def _entry_page(
-    request: HttpRequest, *, entry: Entry | None, day: dt.date, today: dt.date
+    request: AuthenticatedRequest, *, entry: Entry | None, day: dt.date, today: dt.date
 ) -> HttpResponse:
     form_url = reverse("tracker:edit_entry", args=[entry.pk]) if entry else request.get_full_path()
     if request.method == "POST":
@@ -56,7 +57,7 @@ def _entry_page(
 
 
 def _save(
-    request: HttpRequest, *, entry: Entry | None, form_url: str, today: dt.date
+    request: AuthenticatedRequest, *, entry: Entry | None, form_url: str, today: dt.date
 ) -> HttpResponse:
     form = EntryForm(request.POST, today=today)
     try:
@@ -88,7 +89,7 @@ def _save(
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: EntryForm,
     entry: Entry | None,
     form_url: str,
@@ -119,7 +120,7 @@ def _optional_answers_need_attention(form: EntryForm) -> bool:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthenticatedRequest) -> HttpResponse:
     local_today = today_of(request.user)
     if request.method == "GET" and (existing := entry_on(request.user, local_today)):
         return redirect("tracker:edit_entry", existing.pk)
@@ -129,7 +130,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def log_day(request: HttpRequest, day: str) -> HttpResponse:
+def log_day(request: AuthenticatedRequest, day: str) -> HttpResponse:
     local_today = today_of(request.user)
     try:
         chosen = dt.date.fromisoformat(day)
@@ -143,7 +144,7 @@ def log_day(request: HttpRequest, day: str) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
     local_today = today_of(request.user)
     return _entry_page(request, entry=entry, day=entry.date, today=local_today)
@@ -151,7 +152,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def confirm_delete_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_delete_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
     if request.method == "POST":
         delete_entry(entry=entry)

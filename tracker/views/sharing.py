@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from accounts import ratelimit
 from accounts.audit import access_log, record
 from accounts.decorators import patient_required
 from accounts.models import AuditAction
+from accounts.requests import AuthenticatedRequest
 from tracker import sharing
 from tracker.models import InvitationState, ShareInvitation
 
@@ -78,7 +79,7 @@ class ShareForm(forms.Form):
 
 @patient_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     patient = request.user
     return render(
         request,
@@ -94,7 +95,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def new_share(request: HttpRequest) -> HttpResponse:
+def new_share(request: AuthenticatedRequest) -> HttpResponse:
     patient = request.user
     today = patient.profile.local_today()
     form = ShareForm(request.POST or None, today=today)
@@ -131,7 +132,7 @@ def new_share(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def revoke(request: HttpRequest, share_id: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, share_id: int) -> HttpResponse:
     share = get_object_or_404(
         sharing.shares_of(request.user).select_related("physiotherapist"), pk=share_id
     )
@@ -144,7 +145,7 @@ def revoke(request: HttpRequest, share_id: int) -> HttpResponse:
 
 @patient_required
 @require_POST
-def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def cancel_invitation(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(
         ShareInvitation.objects.select_related("physiotherapist"),
         pk=invitation_id,
@@ -164,7 +165,7 @@ def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @patient_required
 @require_POST
-def cancel_code(request: HttpRequest, code_id: int) -> HttpResponse:
+def cancel_code(request: AuthenticatedRequest, code_id: int) -> HttpResponse:
     share_code = get_object_or_404(sharing.usable_codes_of(request.user), pk=code_id)
     sharing.cancel_share_code(share_code=share_code)
     record(request, AuditAction.REVOKE, request.user, detail="cancelled a one-time code")
