@@ -22,6 +22,14 @@ MAX_NOTES_LENGTH = 2000
 PAST_DAYS_EDITABLE = 6
 
 
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone of that name, or UTC for a name this machine does not know."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -57,10 +65,7 @@ class Profile(models.Model):
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        try:
-            return zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_named(self.time_zone)
 
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return (now or timezone.now()).astimezone(self.zone).date()

@@ -23,7 +23,7 @@ from accounts.audit import failures_since, record
 from accounts.models import AuditAction, Role, User
 from notify.models import Kind, Message
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
-from tracker.queries import today_of
+from tracker.queries import TheirToday, today_of
 
 # 8 characters from 31 that cannot be misread (no 0/O, 1/I/L): about 40 bits. With at most
 # 5 wrong tries an hour per physiotherapist, guessing a live code is out of reach.
@@ -62,10 +62,9 @@ class CodeAttemptsLocked(CodeRefused):
 
 
 def live_shares() -> QuerySet[Share]:
-    today = timezone.now().date()
-    return Share.objects.filter(revoked_at__isnull=True).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    """Not revoked, and not past the last day the patient chose, on the patient's calendar."""
+    not_ended = TheirToday(timezone.now()).on_or_after("ends_on", "patient__profile__time_zone")
+    return Share.objects.filter(revoked_at__isnull=True).filter(Q(ends_on__isnull=True) | not_ended)
 
 
 def shares_with(physiotherapist: User) -> QuerySet[Share]:
@@ -133,12 +132,12 @@ def cancel_invitation(*, invitation: ShareInvitation) -> None:
 
 
 def pending_invitations_for(physiotherapist: User) -> QuerySet[ShareInvitation]:
-    today = timezone.now().date()
+    not_ended = TheirToday(timezone.now()).on_or_after("ends_on", "patient__profile__time_zone")
     return (
         ShareInvitation.objects.filter(
             physiotherapist=physiotherapist, state=InvitationState.PENDING
         )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(Q(ends_on__isnull=True) | not_ended)
         .select_related("patient")
         .order_by("created_at")
     )

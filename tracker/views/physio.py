@@ -79,7 +79,7 @@ def caseload_page(request: AuthenticatedRequest) -> HttpResponse:
     not_logged = request.GET.get("quiet") == "1"
     patients = caseload(
         physio,
-        timezone.now().date(),
+        timezone.now(),
         open_flags_only=open_flags_only,
         not_logged_recently=not_logged,
     )
