@@ -200,6 +200,13 @@ def test_every_private_page_sends_a_signed_out_visitor_to_log_in_and_back(world:
     assert checked > 30
 
 
+def test_the_admin_keeps_its_own_login_page(client: Client) -> None:
+    assert client.get("/admin/login/").status_code == 200
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
+
+
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', re.IGNORECASE)
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
 ACTION = re.compile(r'\baction="([^"]*)"')
