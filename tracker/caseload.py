@@ -117,14 +117,11 @@ def caseload(
         return their_today.each(build, "profile__time_zone")
 
     patients = (
-        User.objects.filter(Exists(shares_with(physiotherapist).filter(patient=OuterRef("pk"))))
+        User.objects.filter(Exists(shared.filter(patient=OuterRef("pk"))))
         .only("id", "email", "display_name")
         .annotate(
             share_ends_on=Subquery(
-                shares_with(physiotherapist)
-                .filter(patient=OuterRef("pk"))
-                .order_by("-created_at")
-                .values("ends_on")[:1]
+                shared.filter(patient=OuterRef("pk")).order_by("-created_at").values("ends_on")[:1]
             ),
             open_urgent=_open_findings(Level.URGENT),
             open_soon=_open_findings(Level.SOON),

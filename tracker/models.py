@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.db import models
@@ -22,8 +23,10 @@ MAX_NOTES_LENGTH = 2000
 PAST_DAYS_EDITABLE = 6
 
 
+@cache
 def zone_named(name: str) -> zoneinfo.ZoneInfo:
-    """The time zone of that name, or UTC for a name this machine does not know."""
+    """The time zone of that name, or UTC for a name this machine does not know. Kept:
+    ZoneInfo holds only a few zones strongly, and reading one from disk again is slow."""
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

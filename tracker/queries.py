@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from django.db.models import Case, Q, When
 from django.db.models.expressions import BaseExpression
@@ -50,12 +51,8 @@ class TheirToday:
 
     def __init__(self, now: dt.datetime, zones: Iterable[str] | None = None) -> None:
         self.utc_day = now.astimezone(UTC).date()
-        by_date: defaultdict[dt.date, list[str]] = defaultdict(list)
-        for name in sorted(known_time_zones() if zones is None else set(zones)):
-            day = now.astimezone(zone_named(name)).date()
-            if day != self.utc_day:
-                by_date[day].append(name)
-        self.others = dict(sorted(by_date.items()))
+        names = known_time_zones() if zones is None else frozenset(zones)
+        self.others = _dates_of_zones(_quarter_hour_of(now), names)
 
     def on_or_after(self, date_field: str, zone_field: str) -> Q:
         """Rows whose date is the person's today or later."""
@@ -73,6 +70,25 @@ class TheirToday:
         whens = [When(Q(**{f"{zone_field}__in": names}), then=build(day))
                  for day, names in self.others.items()]  # fmt: skip
         return Case(*whens, default=build(self.utc_day))
+
+
+def _quarter_hour_of(now: dt.datetime) -> dt.datetime:
+    """Every zone's offset is a whole number of quarter hours, so no zone changes date
+    within one: the dates worked out at its start hold until its end."""
+    moment = now.astimezone(UTC)
+    return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+
+
+@lru_cache(maxsize=8)
+def _dates_of_zones(moment: dt.datetime, names: frozenset[str]) -> dict[dt.date, list[str]]:
+    """The dates other than UTC's that these zones are on at `moment`, with their zones."""
+    utc_day = moment.date()
+    by_date: defaultdict[dt.date, list[str]] = defaultdict(list)
+    for name in sorted(names):
+        day = moment.astimezone(zone_named(name)).date()
+        if day != utc_day:
+            by_date[day].append(name)
+    return dict(sorted(by_date.items()))
 
 
 def entry_on(user: User, day: dt.date) -> Entry | None:
