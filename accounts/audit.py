@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AuditAction, AuditEvent, User
+from accounts.requests import AuthenticatedRequest
 
 # What a patient's access log lists: what other people did with their diary.
 ACCESS_ACTIONS = (
@@ -50,7 +51,7 @@ def record(
 
 
 def record_caseload_views(
-    request: HttpRequest, patients: list[User], *, since: dt.datetime
+    request: AuthenticatedRequest, patients: list[User], *, since: dt.datetime
 ) -> None:
     """One row for each patient a physiotherapist's list showed (name and flags are their
     data), at most once per physiotherapist, patient and day: `since` is the day's start.

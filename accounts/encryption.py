@@ -48,4 +48,4 @@ class EncryptedSecretField(models.CharField):
 
     def get_prep_value(self, value: object) -> object:
         value = super().get_prep_value(value)
-        return encrypt(value) if value else value
+        return encrypt(str(value)) if value else value

@@ -39,7 +39,8 @@ class SignUpForm(BaseUserCreationForm):
         return email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("is_physiotherapist") and not cleaned.get("registration_number", "").strip():
             self.add_error(
                 "registration_number",

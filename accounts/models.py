@@ -65,7 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         constraints = [
@@ -112,7 +112,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         for fallback_secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret=fallback_secret)
 
-    def _session_hash(self, secret: str | None) -> str:
+    def _session_hash(self, secret: str | bytes | None) -> str:
         """Django's hash of the password, with the session salt added when there is one (so
         sessions started before the salt existed stay valid until it is first set)."""
         value = self.password + (f":{self.session_salt}" if self.session_salt else "")

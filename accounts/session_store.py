@@ -3,7 +3,7 @@ docs show for "extending database-backed session engines"."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
@@ -17,7 +17,8 @@ class SessionStore(DatabaseStore):
         return Session
 
     def create_model_instance(self, data: dict[str, Any]) -> Session:
-        session = super().create_model_instance(data)
+        # get_model_class() above makes it one of ours.
+        session = cast(Session, super().create_model_instance(data))
         try:
             session.user_id = int(data.get(SESSION_KEY))  # type: ignore[arg-type]
         except (TypeError, ValueError):

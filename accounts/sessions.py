@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.requests import AuthenticatedRequest
 
 SIGNED_IN_AT = "upright.signed_in_at"
 SEEN_AT = "upright.seen_at"
@@ -93,9 +94,9 @@ def end_every_session(user: User) -> None:
     user.save(update_fields=["session_salt"])
 
 
-def end_other_sessions(request: HttpRequest) -> None:
+def end_other_sessions(request: AuthenticatedRequest) -> None:
     """Every session of the signed-in person but this one stops counting."""
-    end_every_session(request.user)  # type: ignore[arg-type]
+    end_every_session(request.user)
     update_session_auth_hash(request, request.user)
 
 

@@ -4,8 +4,7 @@ make new recovery codes."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -16,6 +15,7 @@ from accounts import ratelimit, second_factor, sessions, totp
 from accounts.audit import record
 from accounts.forms import CodeForm, PasswordConfirmForm, SignInCodeForm
 from accounts.models import AuditAction
+from accounts.requests import AuthenticatedRequest
 from accounts.views import account_page
 
 WRONG_CODE = (
@@ -24,9 +24,8 @@ WRONG_CODE = (
 )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if second_factor.is_on(user):
         if second_factor.state(request) != second_factor.State.VERIFIED:
@@ -64,9 +63,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of signing in."""
     next_url = _safe_next(request)
     if second_factor.state(request) != second_factor.State.PENDING:
@@ -98,9 +96,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", context, status=status)
 
 
-@login_required
 @require_POST
-def disable(request: HttpRequest) -> HttpResponse:
+def disable(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not second_factor.is_on(user):
         return redirect("accounts:account")
@@ -117,9 +114,8 @@ def disable(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:account")
 
 
-@login_required
 @require_POST
-def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
+def renew_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not second_factor.is_on(user):
         return redirect("accounts:account")
@@ -132,7 +128,7 @@ def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 def _recovery_codes_page(
-    request: HttpRequest, codes: list[str], *, first_time: bool
+    request: AuthenticatedRequest, codes: list[str], *, first_time: bool
 ) -> HttpResponse:
     """Shown once: only their hashes are stored."""
     context = {"codes": codes, "first_time": first_time}
@@ -141,7 +137,7 @@ def _recovery_codes_page(
     return response
 
 
-def _recovery_code_used(request: HttpRequest) -> None:
+def _recovery_code_used(request: AuthenticatedRequest) -> None:
     user = request.user
     left = second_factor.recovery_codes_left(user)
     record(request, AuditAction.RECOVERY_CODE_USED, subject=user, detail=f"{left} left")
@@ -151,7 +147,7 @@ def _recovery_code_used(request: HttpRequest) -> None:
     messages.warning(request, text)
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: AuthenticatedRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -9,20 +9,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import second_factor, sessions
 from accounts.audit import record, security_log
 from accounts.forms import EmailAuthenticationForm, PasswordConfirmForm, SignUpForm
 from accounts.models import AuditAction
+from accounts.requests import AuthenticatedRequest
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -49,7 +53,7 @@ class SignInView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         if form.cleaned_data.get("keep_signed_in"):
             sessions.keep_signed_in(self.request)
@@ -59,7 +63,10 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+@method_decorator(login_not_required, name="dispatch")
 class SignOutView(auth_views.LogoutView):
+    """Open to anyone: signing out when the session has already ended does no harm."""
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return sessions.forget_cached_pages(super().post(request, *args, **kwargs))
 
@@ -69,7 +76,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        record(self.request, AuditAction.PASSWORD_CHANGED, subject=self.request.user)
+        record(self.request, AuditAction.PASSWORD_CHANGED, subject=form.user)
         return response
 
 
@@ -107,14 +114,13 @@ def locked_out(
 # --- The Account page ------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     return account_page(request)
 
 
 def account_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     disable_form: PasswordConfirmForm | None = None,
     renew_form: PasswordConfirmForm | None = None,
@@ -132,9 +138,8 @@ def account_page(
     return render(request, "accounts/account.html", context, status=status)
 
 
-@login_required
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     record(request, AuditAction.SIGNED_OUT_EVERYWHERE, subject=user)
     sessions.end_every_session(user)

@@ -154,7 +154,7 @@ def _duplicates(kind: str, subject: str, mail_log: Path) -> int:
         ).values()
         if n > 1
     )
-    emails = collections.Counter()
+    emails: collections.Counter[str] = collections.Counter()
     if mail_log.exists():
         with mail_log.open(encoding="utf-8") as lines:
             for line in lines:

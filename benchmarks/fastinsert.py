@@ -27,7 +27,7 @@ def insert_rows(
 ) -> int:
     """Insert `rows` (tuples in the order of `columns`, field names) into the model's
     table, with defaults for its other columns. Returns the number of rows."""
-    given = [model._meta.get_field(name) for name in columns]
+    given = [_column_field(model, name) for name in columns]
     others = [
         field
         for field in model._meta.concrete_fields
@@ -40,7 +40,7 @@ def insert_rows(
     given_converters = [_converter(field) for field in given]
     defaults = tuple(_converter(field)(field.get_default()) for field in others)
     table = model._meta.db_table
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    names = ", ".join(connection.ops.quote_name(_column(field)) for field in fields)
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for batch in batched(rows, BATCH):
@@ -72,6 +72,19 @@ def _json(value: Any) -> str:
 @cache
 def _json_of_tuple(value: tuple[Any, ...]) -> str:
     return json.dumps(list(value))
+
+
+def _column_field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _column(field: models.Field) -> str:
+    if field.column is None:
+        raise ValueError(f"{field.name} has no column")
+    return field.column
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any]:

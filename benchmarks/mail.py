@@ -18,7 +18,7 @@ from django.core.mail.message import EmailMessage
 class EmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         build = os.environ.get("BENCH_MAIL_MIME", "1") == "1"
-        lines = []
+        lines: list[str] = []
         for message in email_messages:
             if build:
                 message.message()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.test import Client
@@ -75,7 +76,7 @@ def measure(population: Population) -> list[Count]:
     warm = users[population.spare_patient]
     patients = {"one_week": client_for(week), "five_years": client_for(five)}
     physios = {"one_week": client_for(week_physio), "five_years": client_for(five_physio)}
-    htmx = {"headers": {"HX-Request": "true"}}
+    htmx: dict[str, Any] = {"headers": {"HX-Request": "true"}}
     counts = []
 
     today = reverse("tracker:today")

@@ -18,4 +18,4 @@ ROOT_URLCONF = "benchmarks.urls"
 STATIC_ROOT = BENCH_DIR / "staticfiles"
 
 if not DATABASE_URL:
-    DATABASES["default"]["NAME"] = BENCH_DIR / "bench.sqlite3"
+    DATABASES["default"]["NAME"] = str(BENCH_DIR / "bench.sqlite3")

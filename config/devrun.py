@@ -65,7 +65,7 @@ def main() -> int:
     while True:
         for child in children:
             if child.poll() is not None:
-                print(f"A process stopped unexpectedly: {child.args[:3]}; stopping the rest.")
+                print(f"A process stopped unexpectedly: {child.args!r}; stopping the rest.")
                 stop()
         time.sleep(0.5)
 

@@ -45,7 +45,8 @@ def start_valkey(port: int, data_dir: Path, *, persist: bool = True) -> subproce
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"valkey-server exited: {process.stderr.read().decode()[-500:]}")
+            _, errors = process.communicate()
+            raise RuntimeError(f"valkey-server exited: {errors.decode()[-500:]}")
         if is_listening(port):
             return process
         time.sleep(0.05)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ SHELL = ["css/upright.css", "js/htmx.min.js", "js/upright.js", "js/offline.js",
          "icons/icon-192.png", "manifest.webmanifest"]  # fmt: skip
 
 
+@login_not_required
 @require_GET
 @cache_control(no_cache=True, max_age=0)
 def service_worker(request: HttpRequest) -> HttpResponse:
@@ -43,11 +45,13 @@ def _static_source(name: str) -> str:
         return handle.read().decode("utf-8")
 
 
+@login_not_required
 @require_GET
 def offline(request: HttpRequest) -> HttpResponse:
     return render(_as_nobody(request), "offline.html")
 
 
+@login_not_required
 @require_GET
 def offline_entry(request: HttpRequest) -> HttpResponse:
     """Today's entry form with nobody's data in it, for the service worker to keep: with no

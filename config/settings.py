@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every view needs a signed-in person unless it says @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -110,7 +113,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "upright.sqlite3",
+            "NAME": str(VAR_DIR / "upright.sqlite3"),
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
@@ -178,7 +181,9 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
     }
 elif EMAIL_BACKEND_NAME.endswith("filebased.EmailBackend"):
     EMAIL_OPTIONS = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))}
-MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": EMAIL_OPTIONS}}
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": EMAIL_OPTIONS}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Upright <no-reply@upright.invalid>")
 # Named on the privacy page: where people ask about their data or a lost phone.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@upright.invalid")

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.requests import AuthenticatedRequest
 
-def home(request: HttpRequest) -> HttpResponse:
+
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each person where their day starts: patients to today's entry."""
     user = request.user
-    if not user.is_authenticated:
-        return redirect("accounts:login")
     if user.is_patient:
         return redirect("tracker:today")
     if user.is_approved_physiotherapist:
@@ -18,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "physio_home.html")
 
 
+@login_not_required
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     """What Upright keeps, who sees it, and how to take it away: in plain words, for anyone."""

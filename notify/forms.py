@@ -124,7 +124,8 @@ class PreferencesForm(forms.Form):
                 self.kept_push[field] = Channel.PUSH in stored_channels
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # Disabled checkboxes are not posted: the channels a kind always uses are added back.
         always = ALWAYS[Kind.ESCALATION]
         cleaned["escalation_channels"] = [*always, *cleaned.get("escalation_channels", [])]

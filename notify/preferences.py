@@ -26,7 +26,7 @@ from notify.models import Channel, Kind, NotificationPreference, PushSubscriptio
 if TYPE_CHECKING:
     from tracker.models import Profile
 
-ALWAYS = {
+ALWAYS: dict[str, tuple[Channel, ...]] = {
     Kind.ESCALATION: (Channel.IN_APP, Channel.EMAIL),
     Kind.PHYSIO_ALERT: (Channel.IN_APP, Channel.EMAIL),
 }
@@ -41,12 +41,12 @@ def preferences_for(user: User) -> NotificationPreference:
 
 
 def chosen_channels(preference: NotificationPreference, kind: str) -> list[str]:
-    chosen = {
+    by_kind: dict[str, list[str]] = {
         Kind.REMINDER: preference.reminder_channels,
         Kind.ESCALATION: preference.escalation_channels,
         Kind.SUMMARY: preference.summary_channels,
-    }.get(kind, [])
-    return [*ALWAYS.get(kind, ()), *chosen]
+    }
+    return [*ALWAYS.get(kind, ()), *by_kind.get(kind, [])]
 
 
 def channels_for(user: User, kind: str, at: dt.datetime | None = None) -> list[str]:
@@ -106,9 +106,9 @@ def in_quiet_hours(
 ) -> bool:
     """Whether local wall-clock time at `at` falls in [start, end); the span may cross
     midnight (22:00 to 07:00). No start or end, or the same for both, means none."""
-    if not has_quiet_hours(preference):
-        return False
     start, end = preference.quiet_hours_start, preference.quiet_hours_end
+    if start is None or end is None or start == end:
+        return False
     local = at.astimezone(zone).time().replace(tzinfo=None)
     if start < end:
         return start <= local < end

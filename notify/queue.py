@@ -50,7 +50,10 @@ def enqueue(task: Task, *, args: list[Any] | tuple[Any, ...] = (), **options: An
         with task.app.connection_for_write(
             transport_options=settings.ENQUEUE_TRANSPORT_OPTIONS
         ) as connection:
-            task.apply_async(args=args, connection=connection, retry=False, **options)
+            # celery-types leaves out `connection`, which apply_async hands to the producer.
+            task.apply_async(  # type: ignore[call-arg]
+                args=tuple(args), connection=connection, retry=False, **options
+            )
     except Exception as error:  # noqa: BLE001 - any broker failure: a sweeper covers it
         PAUSE.start()
         log.warning("The broker did not take %s (%s); a sweeper will do it", task.name, error)

@@ -187,7 +187,9 @@ EMAIL_POLICY = email.policy.default.clone(header_factory=HeaderClassesOnce())
 class UprightEmail(EmailMultiAlternatives):
     """An email whose MIME is built under EMAIL_POLICY, by every mail backend."""
 
-    def message(self, *, policy: email.policy.Policy = EMAIL_POLICY) -> email.message.Message:
+    def message(
+        self, *, policy: email.policy.Policy | None = EMAIL_POLICY
+    ) -> email.message.EmailMessage:
         return super().message(policy=policy)
 
 

@@ -6,13 +6,14 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import patient_required
+from accounts.requests import AuthenticatedRequest
 from notify.forms import PreferencesForm, initial_for
 from notify.models import Message, PushSubscription
 from notify.preferences import preferences_for, save_preferences
@@ -24,9 +25,8 @@ PAGE_SIZE = 30
 MAX_JSON_BYTES = 4096
 
 
-@login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     """Newest first. What this page shows is marked read: the header count drops at once."""
     page = Paginator(Message.objects.filter(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -37,17 +37,15 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "new_ids": new_ids})
 
 
-@login_required
 @require_POST
-def mark_all_as_read(request: HttpRequest) -> HttpResponse:
+def mark_all_as_read(request: AuthenticatedRequest) -> HttpResponse:
     mark_all_read(user=request.user)
     return redirect("notify:list")
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     profile = get_or_create_profile(request.user)
     preference = preferences_for(request.user)
     devices = PushSubscription.objects.filter(user=request.user).count()
@@ -68,6 +66,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/preferences.html", context)
 
 
+@login_not_required
 @require_GET
 def vapid_public_key(request: HttpRequest) -> JsonResponse:
     if not settings.VAPID_PUBLIC_KEY:
@@ -75,6 +74,7 @@ def vapid_public_key(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"public_key": settings.VAPID_PUBLIC_KEY})
 
 
+@login_not_required
 @require_POST
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
@@ -87,6 +87,7 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"subscribed": True}, status=201 if created else 200)
 
 
+@login_not_required
 @require_POST
 def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:

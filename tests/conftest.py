@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,14 @@ from tracker.models import Profile
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a-long-test-passphrase-42"
+
+
+def found(pattern: str, text: object, group: int = 1) -> str:
+    """What the pattern's group matches in the text (a page, an email); the test fails
+    when it is not there."""
+    match = re.search(pattern, str(text))
+    assert match is not None, f"{pattern!r} is not in {str(text)[:300]!r}"
+    return match.group(group)
 
 
 def make_patient(email: str, *, birth_year: int = 1988, zone: str = "Europe/London") -> User:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -24,17 +25,41 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from tracker.models import Entry
+from tracker.models import Entry, Profile
+from tracker.queries import TheirToday
 from tracker.sharing import shares_with
 from triage.models import Finding, FindingState, Level
 from triage.rules import RULES_BY_CODE
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 PAGE_SIZE = 25
 # "Not logged for 3 days or more": no entry today nor on the two days before.
 QUIET_DAYS = 3
+
+
+class CaseloadNumbers(TypedDict):
+    """What `caseload()` annotates on each patient."""
+
+    share_ends_on: dt.date | None
+    open_urgent: int
+    open_soon: int
+    last_entry: dt.date | None
+    mean_pain_7: float | None
+    mean_pain_previous_7: float | None
+    days_logged_7: int
+    night_pain_nights_7: int
+    trend_7: float | None
+    quiet_since: dt.date
+
+
+# Evaluated lazily: django_stubs_ext is a development dependency.
+type CaseloadPatient = WithAnnotations[User, CaseloadNumbers]
 
 
 @dataclass(frozen=True)
@@ -46,7 +71,7 @@ class OpenFlag:
 
 @dataclass
 class CaseloadRow:
-    patient: User
+    patient: CaseloadPatient
     flags: list[OpenFlag] = field(default_factory=list)
 
     @property
@@ -60,7 +85,7 @@ class CaseloadRow:
     @property
     def trend_words(self) -> str:
         """The change in 7-day mean pain, in an arrow and words (never colour alone)."""
-        change = getattr(self.patient, "trend_7", None)
+        change = self.patient.trend_7
         if change is None:
             return "no comparison yet"
         if round(change, 1) == 0:
@@ -71,46 +96,54 @@ class CaseloadRow:
 
 def caseload(
     physiotherapist: User,
-    today: dt.date,
+    now: dt.datetime,
     *,
     open_flags_only: bool = False,
     not_logged_recently: bool = False,
-) -> QuerySet[User]:
+) -> QuerySet[CaseloadPatient]:
     """Patients with a live share, annotated and sorted: open urgent flags, then open soon
     flags, then the steepest rise in 7-day mean pain (patients without a trend last).
 
-    The 7-day windows end on `today` (the server's date, UTC): one clock for every row, so
-    the page compares like with like across patients in different time zones.
+    The windows end on each patient's own today, as on their own pages: the numbers a
+    physiotherapist reads are the ones the patient sees.
     """
-    last_7 = (today - dt.timedelta(days=6), today)
-    previous_7 = (today - dt.timedelta(days=13), today - dt.timedelta(days=7))
+    shared = shares_with(physiotherapist)
+    zones = Profile.objects.filter(user__in=shared.values("patient")).values_list(
+        "time_zone", flat=True
+    )
+    their_today = TheirToday(now, zones.distinct())
+
+    def on_their_day(build: Callable[[dt.date], BaseExpression]) -> BaseExpression:
+        return their_today.each(build, "profile__time_zone")
+
     patients = (
-        User.objects.filter(Exists(shares_with(physiotherapist).filter(patient=OuterRef("pk"))))
+        User.objects.filter(Exists(shared.filter(patient=OuterRef("pk"))))
         .only("id", "email", "display_name")
         .annotate(
             share_ends_on=Subquery(
-                shares_with(physiotherapist)
-                .filter(patient=OuterRef("pk"))
-                .order_by("-created_at")
-                .values("ends_on")[:1]
+                shared.filter(patient=OuterRef("pk")).order_by("-created_at").values("ends_on")[:1]
             ),
             open_urgent=_open_findings(Level.URGENT),
             open_soon=_open_findings(Level.SOON),
             last_entry=Subquery(
                 Entry.objects.filter(user=OuterRef("pk")).order_by("-date").values("date")[:1]
             ),
-            mean_pain_7=_mean_pain(*last_7),
-            mean_pain_previous_7=_mean_pain(*previous_7),
-            days_logged_7=_entry_count(*last_7),
-            night_pain_nights_7=_entry_count(*last_7, night_pain__gt=0),
+            mean_pain_7=on_their_day(lambda today: _mean_pain(*_last_7(today))),
+            mean_pain_previous_7=on_their_day(lambda today: _mean_pain(*_previous_7(today))),
+            days_logged_7=on_their_day(lambda today: _entry_count(*_last_7(today))),
+            night_pain_nights_7=on_their_day(
+                lambda today: _entry_count(*_last_7(today), night_pain__gt=0)
+            ),
+            quiet_since=on_their_day(
+                lambda today: Value(today - dt.timedelta(days=QUIET_DAYS - 1))
+            ),
         )
         .annotate(trend_7=F("mean_pain_7") - F("mean_pain_previous_7"))
     )
     if open_flags_only:
         patients = patients.filter(Q(open_urgent__gt=0) | Q(open_soon__gt=0))
     if not_logged_recently:
-        quiet_since = today - dt.timedelta(days=QUIET_DAYS - 1)
-        patients = patients.filter(Q(last_entry__isnull=True) | Q(last_entry__lt=quiet_since))
+        patients = patients.filter(Q(last_entry__isnull=True) | Q(last_entry__lt=F("quiet_since")))
     return patients.order_by(
         F("open_urgent").desc(),
         F("open_soon").desc(),
@@ -120,7 +153,7 @@ def caseload(
     )
 
 
-def rows_for(patients: Iterable[User]) -> list[CaseloadRow]:
+def rows_for(patients: Iterable[CaseloadPatient]) -> list[CaseloadRow]:
     """The page's rows, with their open flags fetched in one query for the whole page."""
     rows = [CaseloadRow(patient) for patient in patients]
     flags: dict[int, list[OpenFlag]] = defaultdict(list)
@@ -135,6 +168,14 @@ def rows_for(patients: Iterable[User]) -> list[CaseloadRow]:
     for row in rows:
         row.flags = sorted(flags[row.patient.pk], key=lambda flag: flag.level != Level.URGENT)
     return rows
+
+
+def _last_7(today: dt.date) -> tuple[dt.date, dt.date]:
+    return today - dt.timedelta(days=6), today
+
+
+def _previous_7(today: dt.date) -> tuple[dt.date, dt.date]:
+    return today - dt.timedelta(days=13), today - dt.timedelta(days=7)
 
 
 def _open_findings(level: Level) -> Coalesce:

@@ -32,11 +32,20 @@ MAX_PAIN = 10
 class ChartableDay(Protocol):
     """What the chart reads from an entry: `Entry` and `triage.diary.EntryData` both fit."""
 
-    date: dt.date
-    pain: int
-    night_pain: int | None
-    rested: bool
-    active_minutes: int
+    @property
+    def date(self) -> dt.date: ...
+
+    @property
+    def pain(self) -> int: ...
+
+    @property
+    def night_pain(self) -> int | None: ...
+
+    @property
+    def rested(self) -> bool: ...
+
+    @property
+    def active_minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)

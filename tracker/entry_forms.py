@@ -169,7 +169,8 @@ class EntryForm(forms.Form):
         return self.cleaned_data.get("active_minutes") or 0
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("rested"):
             cleaned["rest_relief"] = None
         for field in ("activities", "symptoms", "self_care"):

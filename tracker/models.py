@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,16 @@ MAX_NOTES_LENGTH = 2000
 # Today and the 6 days before: the window the symptom flags read, so that no symptom a
 # person logs can fall outside every rule (red-flags.md v2).
 PAST_DAYS_EDITABLE = 6
+
+
+@cache
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone of that name, or UTC for a name this machine does not know. Kept:
+    ZoneInfo holds only a few zones strongly, and reading one from disk again is slow."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 class Profile(models.Model):
@@ -57,10 +68,7 @@ class Profile(models.Model):
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        try:
-            return zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_named(self.time_zone)
 
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return (now or timezone.now()).astimezone(self.zone).date()

@@ -16,13 +16,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.audit import record
 from accounts.erasure import erase_traces_of
 from accounts.models import AuditAction, User
 from tracker.exports.csv import write_entries
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
+from tracker.queries import today_of
 from tracker.services import (
     ENTRY_FIELDS,
     date_answers,
@@ -82,7 +82,7 @@ class ImportTooLarge(ImportRefused):
 def export_document(user: User) -> dict[str, Any]:
     """The person's whole profile and diary, dated with their own local today."""
     profile = Profile.objects.filter(user=user).first()
-    today = profile.local_today() if profile else timezone.now().date()
+    today = today_of(user)
     entries = [entry_data(entry) for entry in Entry.objects.filter(user=user).order_by("date")]
     return document_from(profile_data(profile, active_clearances(user)), entries, today=today)
 

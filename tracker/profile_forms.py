@@ -117,7 +117,8 @@ class ProfileForm(forms.ModelForm):
         return started
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for field in ("history", "onset", "location"):
             cleaned[field] = sorted(cleaned.get(field) or [])
         return cleaned

@@ -24,6 +24,7 @@ from accounts.audit import record
 from accounts.models import AuditAction, Role, User
 from notify.models import Kind, Message
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
+from tracker.queries import TheirToday, today_of
 
 # 8 characters from 31 that cannot be misread (no 0/O, 1/I/L): about 40 bits. With at most
 # 5 wrong tries an hour per physiotherapist (ratelimit.SHARE_CODE_FAILURES), guessing a live
@@ -61,10 +62,9 @@ class CodeAttemptsLocked(CodeRefused):
 
 
 def live_shares() -> QuerySet[Share]:
-    today = timezone.now().date()
-    return Share.objects.filter(revoked_at__isnull=True).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    """Not revoked, and not past the last day the patient chose, on the patient's calendar."""
+    not_ended = TheirToday(timezone.now()).on_or_after("ends_on", "patient__profile__time_zone")
+    return Share.objects.filter(revoked_at__isnull=True).filter(Q(ends_on__isnull=True) | not_ended)
 
 
 def shares_with(physiotherapist: User) -> QuerySet[Share]:
@@ -106,8 +106,7 @@ def invite(*, patient: User, email: str, terms: Terms) -> ShareInvitation:
 
 def accept_invitation(*, invitation: ShareInvitation, physiotherapist: User) -> Share:
     """Start the share the invitation offers. Refused when the chosen end date has passed."""
-    today = timezone.now().date()
-    if invitation.has_ended(today):
+    if invitation.has_ended(today_of(invitation.patient)):
         raise InvitationEnded
     with transaction.atomic():
         claimed = ShareInvitation.objects.filter(
@@ -133,12 +132,12 @@ def cancel_invitation(*, invitation: ShareInvitation) -> None:
 
 
 def pending_invitations_for(physiotherapist: User) -> QuerySet[ShareInvitation]:
-    today = timezone.now().date()
+    not_ended = TheirToday(timezone.now()).on_or_after("ends_on", "patient__profile__time_zone")
     return (
         ShareInvitation.objects.filter(
             physiotherapist=physiotherapist, state=InvitationState.PENDING
         )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(Q(ends_on__isnull=True) | not_ended)
         .select_related("patient")
         .order_by("created_at")
     )

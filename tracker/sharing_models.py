@@ -66,9 +66,6 @@ class Share(models.Model):
     def __str__(self) -> str:
         return f"{self.patient} shares with {self.physiotherapist}"
 
-    def is_live(self, today: dt.date) -> bool:
-        return self.revoked_at is None and (self.ends_on is None or self.ends_on >= today)
-
 
 class InvitationState(models.TextChoices):
     PENDING = "pending", "Waiting for an answer"
@@ -137,9 +134,6 @@ class ShareCode(ShareTerms):
 
     def __str__(self) -> str:
         return f"Share code of {self.patient} (expires {self.expires_at:%Y-%m-%d})"
-
-    def is_usable(self, now: dt.datetime) -> bool:
-        return self.used_at is None and self.cancelled_at is None and self.expires_at > now
 
 
 class ClinicalNote(models.Model):

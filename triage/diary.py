@@ -204,7 +204,7 @@ class _Reader:
         day = self.optional_date(data, "date")
         if raw_date is None:
             self.problem("date", "is required")
-        pain = data.get("pain")
+        pain: Any = data.get("pain")
         if "pain" not in data:
             self.problem("pain", "is required")
         elif not _is_whole_number(pain) or not 0 <= pain <= MAX_PAIN:

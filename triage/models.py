@@ -7,14 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class Level(models.TextChoices):
-    URGENT = "urgent", "See a doctor immediately"
-    SOON = "soon", "Book a doctor's appointment"
-    SELFCARE = "selfcare", "Self-care"
-
-
-LEVEL_RANK = {Level.URGENT: 0, Level.SOON: 1, Level.SELFCARE: 2}
+from triage.rules import Level
 
 
 class FindingState(models.TextChoices):
@@ -69,10 +62,6 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.state}) for {self.user}"
-
-    @property
-    def is_urgent(self) -> bool:
-        return self.level == Level.URGENT
 
 
 class ProfileFlagClearance(models.Model):

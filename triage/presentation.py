@@ -41,8 +41,11 @@ CHEST_PAIN = "CHEST_PAIN"
 class Flag(Protocol):
     """A finding as the heading reads it: a stored Finding, an evaluation's result."""
 
-    code: str
-    level: str
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def level(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,8 @@ def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
 @cache
 def _diary_sql() -> str:
     table = connection.ops.quote_name(Entry._meta.db_table)
-    column = {field: connection.ops.quote_name(Entry._meta.get_field(field).column)
+    # Only concrete fields are named here; get_field's type also admits reverse relations.
+    column = {field: connection.ops.quote_name(Entry._meta.get_field(field).column)  # type: ignore[union-attr,arg-type]
               for field in (*EVALUATED, "user")}  # fmt: skip
     columns = ", ".join(column[field] for field in EVALUATED)
     user, date = column["user"], column["date"]

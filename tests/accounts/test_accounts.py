@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, found
 from tracker.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +65,7 @@ def test_wrong_password_is_refused_with_a_message(client, alice) -> None:
 def test_password_reset_sends_an_email_with_a_working_link(client, alice) -> None:
     client.post(reverse("accounts:password_reset"), {"email": "alice@example.com"})
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    link = found(r"http://testserver(\S+)", mail.outbox[0].body)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
     new_password = "another-long-passphrase-7"

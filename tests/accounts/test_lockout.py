@@ -4,7 +4,6 @@ password reset is the way back."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 import time_machine
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent, User
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import PASSWORD, found, make_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +102,7 @@ def test_signing_in_to_ones_own_account_does_not_clear_the_count_for_others(clie
 def test_a_password_reset_lifts_the_pause(client, alice) -> None:
     fail(client, alice.email, 5)
     client.post(reverse("accounts:password_reset"), {"email": alice.email})
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    link = found(r"http://testserver(\S+)", mail.outbox[0].body)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
     new_password = "a-brand-new-passphrase-17"
     client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
@@ -123,11 +122,11 @@ def test_each_failure_and_the_lockout_are_in_the_audit_log(client, alice) -> Non
     failures = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED, subject=alice)
     assert failures.count() == 5
     assert {event.detail for event in failures} == {"wrong password"}
-    assert failures.first().ip_address == "127.0.0.1"
+    assert failures[0].ip_address == "127.0.0.1"
     lockout = AuditEvent.objects.get(action=AuditAction.LOCKOUT)
     assert (lockout.subject, lockout.detail) == (alice, "sign-in")
     sign_in(client, alice.email, PASSWORD)
-    refused = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).first()
+    refused = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED)[0]
     assert refused.detail == "refused while locked out"
     assert not AuditEvent.objects.filter(action=AuditAction.SIGN_IN).exists()
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import second_factor, totp
 from accounts.models import AuditAction, AuditEvent, RecoveryCode, Role, SecondFactor, User
-from tests.conftest import PASSWORD, code_now, enable_second_factor
+from tests.conftest import PASSWORD, code_now, enable_second_factor, found
 from tests.security.test_url_walker import concrete_urls, routes
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def code_for(secret: str, at: dt.datetime | None = None) -> str:
 def set_up(client: Client) -> list[str]:
     """Scan the QR code (read the secret from the page) and confirm with a code."""
     page = client.get(reverse("accounts:two_factor_setup")).content.decode()
-    secret = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>', page).group(1)
+    secret = found(r'<code class="secret-key">([A-Z2-7 ]+)</code>', page)
     response = client.post(
         reverse("accounts:two_factor_setup"), {"code": code_for(secret.replace(" ", ""))}
     )

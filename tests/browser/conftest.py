@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, ViewportSize
 
+from accounts.models import User
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
 def chromium_path() -> str | None:
@@ -30,7 +32,7 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in the test's thread for as long as the
@@ -56,7 +58,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def phone(browser, live_server, request) -> Iterator[object]:
+def phone(browser: Browser, live_server, request) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True,
                                   has_touch=True)  # fmt: skip
     page = context.new_page()
@@ -142,7 +144,9 @@ def pick_pain(page, value: int) -> None:
     group.get_by_role("radio", name=str(value), exact=True).check()
 
 
-def pages_at_both_sizes(browser, base_url: str, person=None) -> Iterator[tuple[str, object]]:
+def pages_at_both_sizes(
+    browser: Browser, base_url: str, person: User | None = None
+) -> Iterator[tuple[str, Page]]:
     """A page signed in as `person` (or nobody) at phone size, then at desktop size, with
     one sign-in (a two-step code is good only once)."""
     from tests.conftest import PASSWORD

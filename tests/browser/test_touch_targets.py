@@ -69,7 +69,7 @@ def a_patient_with_a_diary_and_an_urgent_flag() -> tuple[User, Entry]:
     recheck(patient)
     last_week = week_start_of(today) - dt.timedelta(days=7)
     build_summaries(user_ids=[patient.pk], week_start=last_week, time_zone="Europe/London")
-    return patient, Entry.objects.filter(user=patient).first()
+    return patient, Entry.objects.filter(user=patient).latest("date")
 
 
 def test_public_pages_have_no_small_targets(browser, live_server) -> None:

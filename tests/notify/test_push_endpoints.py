@@ -20,7 +20,7 @@ KEY = reverse("notify:vapid_public_key")
 ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc123"
 
 
-def subscription(endpoint: str = ENDPOINT, **keys: Any) -> dict[str, Any]:
+def subscription(endpoint: object = ENDPOINT, **keys: Any) -> dict[str, Any]:
     return {"endpoint": endpoint, "keys": {**browser_keys(), **keys}}
 
 

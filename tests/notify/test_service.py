@@ -6,6 +6,7 @@ import datetime as dt
 import email.policy as email_policy
 import re
 import smtplib
+from email.headerregistry import HeaderRegistry
 
 import pytest
 import time_machine
@@ -88,7 +89,8 @@ def recorded_message(user: User, key: str = "k") -> Message:
     return Message.objects.create(key=key, user=user, kind=Kind.REMINDER, title="t", body="b")
 
 
-def delivery(message: Message, channel: str) -> Delivery:
+def delivery(message: Message | None, channel: str) -> Delivery:
+    assert message is not None, "the message was sent"
     return Delivery.objects.get(message=message, channel=channel)
 
 
@@ -334,11 +336,13 @@ def test_an_email_is_built_exactly_as_under_pythons_default_policy(alice: User) 
     for _ in range(2):  # the second time with the header classes already made
         email = email_for(message)
         ours, standard = email.message(), email.message(policy=email_policy.default)
+        assert isinstance(ours.policy, email_policy.EmailPolicy)
         assert ours.policy.header_factory is EMAIL_POLICY.header_factory
         assert without_date_id_and_boundaries(ours.as_bytes()) == without_date_id_and_boundaries(
             standard.as_bytes()
         )
     registry = EMAIL_POLICY.header_factory
+    assert isinstance(registry, HeaderRegistry)
     assert registry["Subject"] is registry["subject"]
 
 

@@ -4,6 +4,7 @@ alice and the approved physiotherapist, and entries and findings made in one lin
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -29,7 +30,7 @@ def log(user: User, days_ago: int, pain: int, **fields: object) -> Entry:
     )
 
 
-def open_finding(user: User, code: str, level: str = Level.URGENT, **fields: object) -> Finding:
+def open_finding(user: User, code: str, level: str = Level.URGENT, **fields: Any) -> Finding:
     return Finding.objects.create(
         user=user,
         code=code,

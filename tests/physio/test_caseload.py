@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(physio: User, **filters: bool) -> list[str]:
-    return [patient.name for patient in caseload(physio, today(), **filters)]
+    return [patient.name for patient in caseload(physio, timezone.now(), **filters)]
 
 
 def patient_named(name: str, physio: User) -> User:
@@ -84,7 +85,7 @@ def test_a_row_has_the_numbers_of_the_last_7_days(physio) -> None:
     log(patient, 8, 2, night_pain=5)  # the week before: counts only for the change
     log(patient, 9, 2)
     open_finding(patient, "NIGHT_WORSE")
-    [row] = rows_for(caseload(physio, today()))
+    [row] = rows_for(caseload(physio, timezone.now()))
     assert row.patient.last_entry == today() - dt.timedelta(days=1)
     assert row.patient.mean_pain_7 == pytest.approx(5.0)
     assert row.patient.trend_7 == pytest.approx(3.0)
@@ -92,6 +93,31 @@ def test_a_row_has_the_numbers_of_the_last_7_days(physio) -> None:
     assert row.patient.days_logged_7 == 3
     assert [flag.code for flag in row.flags] == ["NIGHT_WORSE"]
     assert row.trend_words == "\u2191 3.0 higher than the week before"
+
+
+# 12:00 UTC on 4 March: already 5 March in Kiritimati (UTC+14), still 4 March in London.
+NOON_UTC = dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC)
+
+
+def test_a_row_counts_the_week_on_the_patients_own_calendar(physio) -> None:
+    ahead = make_patient("kiri@example.com", zone="Pacific/Kiritimati")
+    share_between(ahead, physio)
+    # Their today, their yesterday, and the first day of their week (27 February).
+    for day in (dt.date(2026, 3, 5), dt.date(2026, 3, 4), dt.date(2026, 2, 27)):
+        Entry.objects.create(user=ahead, date=day, pain=4)
+    with time_machine.travel(NOON_UTC, tick=False):
+        [patient] = caseload(physio, timezone.now())
+        assert patient.last_entry == dt.date(2026, 3, 5)
+        assert patient.days_logged_7 == 3
+        assert names(physio, not_logged_recently=True) == []
+
+
+def test_a_share_is_listed_until_the_last_day_ends_where_the_patient_lives(physio) -> None:
+    for email, zone in (("kiri@example.com", "Pacific/Kiritimati"),
+                        ("lon@example.com", "Europe/London")):  # fmt: skip
+        share_between(make_patient(email, zone=zone), physio, ends_on=dt.date(2026, 3, 4))
+    with time_machine.travel(NOON_UTC, tick=False):
+        assert names(physio) == ["Lon"]
 
 
 def test_the_filters_keep_patients_with_open_flags_or_who_stopped_logging(physio) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from notify.models import Delivery, Kind, Message
+from tests.conftest import make_patient
 from tests.physio.conftest import log, open_finding, share_between, today
 from tracker import sharing
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
@@ -145,6 +146,19 @@ def test_a_new_invitation_replaces_the_terms_of_an_existing_share(alice, physio)
     assert first.revoked_at is not None
     assert list(sharing.shares_with(physio)) == [second]
     assert second.include_notes
+
+
+def test_an_invitation_ending_today_can_be_accepted_until_the_patients_day_ends(
+    physio,
+) -> None:
+    honolulu = make_patient("hana@example.com", zone="Pacific/Honolulu")
+    with time_machine.travel(dt.datetime(2026, 3, 4, 2, 0, tzinfo=dt.UTC), tick=False):
+        # 4 March in London, still 3 March in Honolulu: the patient's last day of the share.
+        invitation = sharing.invite(
+            patient=honolulu, email=physio.email, terms=sharing.Terms(ends_on=dt.date(2026, 3, 3))
+        )
+        share = sharing.accept_invitation(invitation=invitation, physiotherapist=physio)
+    assert share.ends_on == dt.date(2026, 3, 3)
 
 
 # --- Revoking and expiry ----------------------------------------------------------------------

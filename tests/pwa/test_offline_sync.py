@@ -28,7 +28,9 @@ def test_the_service_worker_is_served_from_the_site_root(client) -> None:
 def test_the_manifest_starts_on_todays_entry(client) -> None:
     from django.contrib.staticfiles import finders
 
-    with open(finders.find("manifest.webmanifest"), encoding="utf-8") as handle:
+    path = finders.find("manifest.webmanifest")
+    assert isinstance(path, str)
+    with open(path, encoding="utf-8") as handle:
         manifest = json.load(handle)
     assert manifest["start_url"].startswith("/today/")
     assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -38,7 +39,7 @@ WEEK = dt.date(2026, 11, 16)
 People = dict[str, User]
 
 
-def entry(people: People, **fields: object) -> Entry:
+def entry(people: People, **fields: Any) -> Entry:
     return Entry.objects.create(user=people["alice"], date=fields.pop("date", DAY), **fields)
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts import ratelimit
 from accounts.models import AuditAction, AuditEvent, Role, User
-from tests.conftest import PASSWORD, enable_second_factor
+from tests.conftest import PASSWORD, enable_second_factor, found
 from tests.security.test_privacy import everything_about
 from tests.tracker.test_entries import entry_form
 from tracker.models import Profile, Share
@@ -122,9 +122,10 @@ def live_through_a_few_weeks(zelda: User) -> tuple[list[Client], str]:
     )  # fmt: skip
     phone.post(reverse("tracker:delete_account"), {"password": "not-my-password"})
     share = Share.objects.filter(patient=zelda, revoked_at=None).first()
+    assert share is not None
     phone.post(reverse("sharing:revoke", args=[share.pk]))
     phone.post(reverse("accounts:password_reset"), {"email": EMAIL})
-    link = re.search(r"https?://\S+/password/reset/\S+/", mail.outbox[-1].body).group(0)
+    link = found(r"https?://\S+/password/reset/\S+/", mail.outbox[-1].body, group=0)
     return devices, link
 
 

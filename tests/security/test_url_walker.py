@@ -9,11 +9,12 @@ import hashlib
 import re
 import uuid
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,15 @@ PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # Bookkeeping, not anyone's data: the audit log, sessions, sign-in attempts, rate counters.
 NOT_SNAPSHOTTED = {"auditevent", "session", "logentry", "accessattempt", "accesslog",
                    "accessfailurelog", "accessattemptexpiration"}  # fmt: skip
+# The only pages open without signing in (`@login_not_required`); every other view is
+# closed by LoginRequiredMiddleware, so a view that forgets to say so is private.
+# The entry sync and push endpoints answer a signed-out script with 401 JSON themselves.
+PUBLIC_VIEWS = {"accounts:login", "accounts:logout", "accounts:signup", "accounts:password_reset",
+                "accounts:password_reset_done", "accounts:password_reset_confirm",
+                "accounts:password_reset_complete", "service_worker", "offline", "offline_entry",
+                "privacy", "triage:how_it_works", "tracker:self_care", "tracker:sync_entry",
+                "notify:vapid_public_key", "notify:push_subscribe",
+                "notify:push_unsubscribe"}  # fmt: skip
 BOB_SECRET = "BOB-SECRET-NOTE"
 ALICE_SECRET = "ALICE-PRIVATE-NOTE"
 
@@ -75,7 +85,7 @@ def snapshot() -> str:
     for model in apps.get_models():
         if model._meta.model_name in NOT_SNAPSHOTTED:
             continue
-        rows = model.objects.order_by("pk").values()
+        rows = model._default_manager.order_by("pk").values()
         for row in rows:
             row.pop("last_login", None)
             digest.update(repr(sorted(row.items())).encode())
@@ -124,7 +134,7 @@ def world(db: None) -> dict:
     )
     ids = sorted({pk for model in apps.get_models() if model._meta.app_label in
                   ("tracker", "triage", "notify", "accounts")
-                  for pk in model.objects.values_list("pk", flat=True)[:20]
+                  for pk in model._default_manager.values_list("pk", flat=True)[:20]
                   if isinstance(pk, int)} | {987654})  # fmt: skip
     return {"patient": alice, "other_patient": bob, "physio": physio,
             "unapproved_physio": waiting, "revoked_physio": revoked, "anonymous": None,
@@ -165,6 +175,36 @@ def test_every_url_as_every_visitor_never_errors_and_never_leaks(world: dict, ro
             if role == "anonymous" and response.status_code == 200:
                 assert ALICE_SECRET not in body
     assert checked > 30
+
+
+def test_only_the_public_pages_open_without_signing_in(world: dict) -> None:
+    public = {resolve(url).view_name for route in routes()
+              for url in concrete_urls(route, world["ids"], world["today"])
+              if not getattr(resolve(url).func, "login_required", True)}  # fmt: skip
+    assert public == PUBLIC_VIEWS
+
+
+def test_every_private_page_sends_a_signed_out_visitor_to_log_in_and_back(world: dict) -> None:
+    client = Client()
+    checked = 0
+    for route in sorted(set(routes())):
+        for url in concrete_urls(route, world["ids"], world["today"]):
+            if resolve(url).view_name in PUBLIC_VIEWS:
+                continue
+            response = client.get(url)
+            location = urlsplit(response["Location"])
+            assert response.status_code == 302, url
+            assert location.path == reverse("accounts:login"), url
+            assert parse_qs(location.query) == {"next": [url]}, url
+            checked += 1
+    assert checked > 30
+
+
+def test_the_admin_keeps_its_own_login_page(client: Client) -> None:
+    assert client.get("/admin/login/").status_code == 200
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
 
 
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', re.IGNORECASE)

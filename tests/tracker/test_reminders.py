@@ -20,8 +20,8 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # --- When the reminder is due (pure) --------------------------------------------------------
@@ -316,7 +316,7 @@ def test_one_rule_moves_the_next_reminder_whichever_page_changed_the_settings(al
         profile.refresh_from_db()
         assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
         Profile.objects.filter(pk=profile.pk).update(next_reminder_at=None)
-        values = {
+        values: dict[str, object] = {
             "reminder_channels": [], "escalation_channels": [], "summary_channels": [],
             "quiet_hours_start": None, "quiet_hours_end": None, "reminder_time": dt.time(20),
             "time_zone": "Europe/London", "pause_days": 0,

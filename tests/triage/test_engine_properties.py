@@ -19,7 +19,7 @@ from tracker.vocabulary import (
     Symptom,
 )
 from triage.diary import PROFILE_FLAG_CODES, EntryData, ProfileData
-from triage.engine import entry_window, evaluate
+from triage.engine import FindingResult, entry_window, evaluate
 from triage.rules import LEVEL_ORDER, Level
 
 TODAY = date(2026, 11, 24)
@@ -128,7 +128,7 @@ def test_the_entries_in_the_entry_window_are_all_the_engine_needs(
 def test_profile_flags_and_their_dates_do_not_depend_on_the_diary(
     profile: ProfileData, one: list[EntryData], other: list[EntryData], profile_date: date | None
 ) -> None:
-    def profile_flags(diary: list[EntryData]) -> list[object]:
+    def profile_flags(diary: list[EntryData]) -> list[FindingResult]:
         findings = evaluate(profile, diary, TODAY, profile_date).findings
         return [f for f in findings if f.code in PROFILE_FLAG_CODES]
 

@@ -354,7 +354,7 @@ def test_much_rest_with_only_three_entries_this_week_raises_nothing() -> None:
     "impact", [{"daily_tasks": DailyTasks.UNABLE}, {"sleep": Sleep.UNABLE}], ids=["tasks", "sleep"]
 )
 def test_being_unable_to_do_daily_tasks_or_to_sleep_six_days_ago_raises_severe_impact(
-    impact: dict[str, str],
+    impact: dict[str, Any],
 ) -> None:
     evaluation = run(entry(6, **impact))
     assert evaluation.codes == {"SEVERE_IMPACT"}

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -277,7 +278,10 @@ def _flags(pdf: FPDF, record: PatientRecord) -> None:
     pdf.set_font("Helvetica", "", 8)
     lines: list[str] = []
     for text in _flag_lines(record):
-        lines += pdf.multi_cell(CONTENT_WIDTH, 4, text, dry_run=True, output="LINES")
+        # output="LINES" makes multi_cell return the lines, whatever its declared union says.
+        lines += cast(
+            list[str], pdf.multi_cell(CONTENT_WIDTH, 4, text, dry_run=True, output="LINES")
+        )
     if len(lines) > MAX_FLAG_LINES:
         lines = [*lines[: MAX_FLAG_LINES - 1], "More open flags: see Upright."]
     for line in lines:

@@ -117,11 +117,6 @@ def period_from(value: str | None) -> int:
     return history_period_from(value, periods=PERIODS, default=DEFAULT_PERIOD)
 
 
-def patient_today(patient: User) -> dt.date:
-    profile = getattr(patient, "profile", None)
-    return profile.local_today() if profile is not None else dt.datetime.now(dt.UTC).date()
-
-
 def patient_record(share: Share, *, end: dt.date, days: int) -> PatientRecord:
     patient = share.patient
     start = end - dt.timedelta(days=days - 1)
@@ -139,7 +134,8 @@ def patient_record(share: Share, *, end: dt.date, days: int) -> PatientRecord:
         .filter(Q(state=FindingState.OPEN) | Q(acknowledged_at__gte=period_start))
         .select_related("acknowledged_by")
     )
-    open_findings, past_findings = [], []
+    open_findings: list[ShownFinding] = []
+    past_findings: list[ShownFinding] = []
     for finding in findings:
         shown = ShownFinding(finding, RULES_BY_CODE.get(finding.code))
         (open_findings if shown.is_open else past_findings).append(shown)

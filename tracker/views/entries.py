@@ -6,26 +6,20 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import ratelimit
 from accounts.decorators import patient_required
-from accounts.models import User
+from accounts.requests import AuthenticatedRequest
 from tracker.entry_forms import OPTIONAL_FIELDS, EntryForm
 from tracker.models import Entry
-from tracker.queries import activities_of_day_before, entry_on, profile_of
-from tracker.services import DayAlreadyLogged, delete_entry, get_or_create_profile, save_entry
+from tracker.queries import activities_of_day_before, entry_on, today_of
+from tracker.services import DayAlreadyLogged, delete_entry, save_entry
 from triage.presentation import result_panel
 from triage.services import evaluate_person
-
-
-def _local_today(user: User) -> dt.date:
-    """Today in the person's time zone, from the profile the onboarding check already read."""
-    return (profile_of(user) or get_or_create_profile(user)).local_today()
 
 
 def _initial_for(entry: Entry | None, day: dt.date, prefill_activities: list[str]) -> dict:
@@ -49,7 +43,7 @@ def _initial_for(entry: Entry | None, day: dt.date, prefill_activities: list[str
 
 
 def _entry_page(
-    request: HttpRequest, *, entry: Entry | None, day: dt.date, today: dt.date
+    request: AuthenticatedRequest, *, entry: Entry | None, day: dt.date, today: dt.date
 ) -> HttpResponse:
     form_url = reverse("tracker:edit_entry", args=[entry.pk]) if entry else request.get_full_path()
     if request.method == "POST":
@@ -63,7 +57,7 @@ def _entry_page(
 
 
 def _save(
-    request: HttpRequest, *, entry: Entry | None, form_url: str, today: dt.date
+    request: AuthenticatedRequest, *, entry: Entry | None, form_url: str, today: dt.date
 ) -> HttpResponse:
     form = EntryForm(request.POST, today=today)
     try:
@@ -95,7 +89,7 @@ def _save(
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: EntryForm,
     entry: Entry | None,
     form_url: str,
@@ -124,22 +118,20 @@ def _optional_answers_need_attention(form: EntryForm) -> bool:
     return any(name in form.errors for name in OPTIONAL_FIELDS)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def today(request: HttpRequest) -> HttpResponse:
-    local_today = _local_today(request.user)
+def today(request: AuthenticatedRequest) -> HttpResponse:
+    local_today = today_of(request.user)
     if request.method == "GET" and (existing := entry_on(request.user, local_today)):
         return redirect("tracker:edit_entry", existing.pk)
     # A POST saves today's entry whether or not one exists (the same form again updates it).
     return _entry_page(request, entry=None, day=local_today, today=local_today)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def log_day(request: HttpRequest, day: str) -> HttpResponse:
-    local_today = _local_today(request.user)
+def log_day(request: AuthenticatedRequest, day: str) -> HttpResponse:
+    local_today = today_of(request.user)
     try:
         chosen = dt.date.fromisoformat(day)
     except ValueError as error:
@@ -150,19 +142,17 @@ def log_day(request: HttpRequest, day: str) -> HttpResponse:
     return _entry_page(request, entry=None, day=chosen, today=local_today)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
-    local_today = _local_today(request.user)
+    local_today = today_of(request.user)
     return _entry_page(request, entry=entry, day=entry.date, today=local_today)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def confirm_delete_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_delete_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
     if request.method == "POST":
         delete_entry(entry=entry)

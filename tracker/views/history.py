@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import patient_required
+from accounts.requests import AuthenticatedRequest
 from tracker.history_queries import PERIODS, history_for, period_from
 
 
-@login_required
 @patient_required
 @require_GET
 @vary_on_headers("HX-Request")
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedRequest) -> HttpResponse:
     days = period_from(request.GET.get("days"))
     page = history_for(request.user, today=request.user.profile.local_today(), days=days)
     # A period link swaps only its section; going back in the browser needs the whole page.

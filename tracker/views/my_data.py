@@ -9,10 +9,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -22,6 +21,7 @@ from accounts import ratelimit, sessions
 from accounts.audit import record
 from accounts.decorators import patient_required
 from accounts.models import AuditAction
+from accounts.requests import AuthenticatedRequest
 from tracker import portability
 from triage.diary import FormatProblem
 
@@ -57,7 +57,7 @@ class ImportSizeLimit(FileUploadHandler):
     """Holds an upload in memory up to the import limit and drops it past that, so a huge
     file is never kept in memory or written to disk."""
 
-    def __init__(self, request: HttpRequest, limit: int) -> None:
+    def __init__(self, request: AuthenticatedRequest, limit: int) -> None:
         super().__init__(request)
         self.limit = limit
         self.too_large = False
@@ -86,18 +86,16 @@ class ImportSizeLimit(FileUploadHandler):
         )
 
 
-@login_required
 @patient_required
 @require_GET
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "tracker/my_data.html")
 
 
-@login_required
 @patient_required
 @require_GET
 @never_cache
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: AuthenticatedRequest) -> HttpResponse:
     document = portability.export_document(request.user)
     record(request, AuditAction.DATA_EXPORT, subject=request.user, detail="JSON")
     response = HttpResponse(
@@ -110,11 +108,10 @@ def export_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @patient_required
 @require_GET
 @never_cache
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedRequest) -> HttpResponse:
     today = request.user.profile.local_today()
     response = HttpResponse(
         portability.entries_csv(request.user), content_type="text/csv; charset=utf-8"
@@ -125,10 +122,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # checked in _import_upload, once the upload limit is in place (Django's docs)
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def import_diary(request: HttpRequest) -> HttpResponse:
+def import_diary(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         if _content_length(request) > portability.MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE:
             # Refused before reading the body; nothing changes, so no CSRF check is needed.
@@ -140,7 +136,7 @@ def import_diary(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _import_upload(request: HttpRequest, limit: ImportSizeLimit) -> HttpResponse:
+def _import_upload(request: AuthenticatedRequest, limit: ImportSizeLimit) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     try:  # counted once the CSRF check has passed: another site cannot use it up
         ratelimit.take(ratelimit.IMPORTS, request.user.pk)
@@ -169,7 +165,7 @@ def _import_upload(request: HttpRequest, limit: ImportSizeLimit) -> HttpResponse
 
 
 def _import_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: ImportForm,
     refusal: portability.ImportRefused | None = None,
     status: int | None = None,
@@ -192,17 +188,16 @@ def _import_page(
     return render(request, "tracker/import.html", context, status=status)
 
 
-def _content_length(request: HttpRequest) -> int:
+def _content_length(request: AuthenticatedRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -12,9 +12,8 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.audit import record, record_caseload_views
 from accounts.decorators import approved_physiotherapist_required
 from accounts.models import AuditAction
+from accounts.requests import AuthenticatedRequest
 from tracker import sharing
 from tracker.caseload import PAGE_SIZE, caseload, rows_for
 from tracker.charts import pain_chart
@@ -36,11 +36,11 @@ from tracker.exports.record import (
     PROFILE_CODES,
     PatientRecord,
     patient_record,
-    patient_today,
     period_from,
     week_glance,
 )
 from tracker.models import ClinicalNote, Share, ShareInvitation
+from tracker.queries import today_of
 from tracker.summaries import numbers_for, week_start_of
 from triage.models import Finding, FindingState
 from triage.services import acknowledge, clear_profile_flag, undo_profile_flag_clearance
@@ -68,9 +68,8 @@ class ClinicalNoteForm(forms.Form):
 # --- Caseload ----------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
-def caseload_page(request: HttpRequest) -> HttpResponse:
+def caseload_page(request: AuthenticatedRequest) -> HttpResponse:
     physio = request.user
     if not physio.is_physiotherapist:
         raise Http404
@@ -80,7 +79,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     not_logged = request.GET.get("quiet") == "1"
     patients = caseload(
         physio,
-        timezone.now().date(),
+        timezone.now(),
         open_flags_only=open_flags_only,
         not_logged_recently=not_logged,
     )
@@ -114,10 +113,9 @@ def _filter_query(open_flags_only: bool, not_logged: bool) -> str:
     return "&".join(parts)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
-def redeem_code(request: HttpRequest) -> HttpResponse:
+def redeem_code(request: AuthenticatedRequest) -> HttpResponse:
     form = ShareCodeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the 8-character code your patient gave you.")
@@ -144,10 +142,9 @@ def redeem_code(request: HttpRequest) -> HttpResponse:
     return redirect("physio:review", patient_id=share.patient_id)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
-def accept_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def accept_invitation(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
     invitation = _pending_invitation_or_404(request, invitation_id)
     try:
         share = sharing.accept_invitation(invitation=invitation, physiotherapist=request.user)
@@ -159,10 +156,9 @@ def accept_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("physio:review", patient_id=share.patient_id)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
-def decline_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def decline_invitation(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
     invitation = _pending_invitation_or_404(request, invitation_id)
     sharing.decline_invitation(invitation=invitation)
     record(request, AuditAction.SHARE_DECLINED, invitation.patient)
@@ -170,14 +166,16 @@ def decline_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse
     return redirect("physio:caseload")
 
 
-def _pending_invitation_or_404(request: HttpRequest, invitation_id: int) -> ShareInvitation:
+def _pending_invitation_or_404(
+    request: AuthenticatedRequest, invitation_id: int
+) -> ShareInvitation:
     return get_object_or_404(sharing.pending_invitations_for(request.user), pk=invitation_id)
 
 
 # --- One patient ---------------------------------------------------------------------------
 
 
-def _share_or_404(request: HttpRequest, patient_id: int) -> Share:
+def _share_or_404(request: AuthenticatedRequest, patient_id: int) -> Share:
     """The only way to a patient: a live share with the physiotherapist asking."""
     return get_object_or_404(
         sharing.shares_with(request.user).select_related("patient", "patient__profile"),
@@ -185,16 +183,15 @@ def _share_or_404(request: HttpRequest, patient_id: int) -> Share:
     )
 
 
-def _record_for(request: HttpRequest, share: Share) -> PatientRecord:
+def _record_for(request: AuthenticatedRequest, share: Share) -> PatientRecord:
     days = period_from(request.GET.get("days"))
-    return patient_record(share, end=patient_today(share.patient), days=days)
+    return patient_record(share, end=today_of(share.patient), days=days)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
 @vary_on_headers("HX-Request")
-def review(request: HttpRequest, patient_id: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     patient_data = _record_for(request, share)
     note = ClinicalNote.objects.filter(physiotherapist=request.user, patient=share.patient).first()
@@ -227,10 +224,9 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     return response
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
-def save_note(request: HttpRequest, patient_id: int) -> HttpResponse:
+def save_note(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     form = ClinicalNoteForm(request.POST)
     if form.is_valid():
@@ -252,10 +248,9 @@ def _profile_code(code: str) -> str:
     return code
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
-def check_flag(request: HttpRequest, patient_id: int, code: str) -> HttpResponse:
+def check_flag(request: AuthenticatedRequest, patient_id: int, code: str) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     clear_profile_flag(patient=share.patient, code=_profile_code(code), by=request.user)
     record(request, AuditAction.FLAG_CHECKED, share.patient, detail=code)
@@ -263,10 +258,9 @@ def check_flag(request: HttpRequest, patient_id: int, code: str) -> HttpResponse
     return redirect(reverse("physio:review", args=[share.patient_id]) + "#flags")
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
-def undo_check(request: HttpRequest, patient_id: int, code: str) -> HttpResponse:
+def undo_check(request: AuthenticatedRequest, patient_id: int, code: str) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     undo_profile_flag_clearance(patient=share.patient, code=_profile_code(code), by=request.user)
     record(request, AuditAction.FLAG_CHECK_UNDONE, share.patient, detail=code)
@@ -274,10 +268,11 @@ def undo_check(request: HttpRequest, patient_id: int, code: str) -> HttpResponse
     return redirect(reverse("physio:review", args=[share.patient_id]) + "#flags")
 
 
-@login_required
 @approved_physiotherapist_required
 @require_POST
-def acknowledge_finding(request: HttpRequest, patient_id: int, finding_id: int) -> HttpResponse:
+def acknowledge_finding(
+    request: AuthenticatedRequest, patient_id: int, finding_id: int
+) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     finding = get_object_or_404(Finding, pk=finding_id, user=share.patient, state=FindingState.OPEN)
     acknowledge(finding=finding, by=request.user)
@@ -295,10 +290,9 @@ def _attachment(response: HttpResponse, share: Share, data: PatientRecord, ext: 
     add_never_cache_headers(response)
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
-def export_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
+def export_pdf(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     data = _record_for(request, share)
     pdf = consultation_pdf(data, generated_at=timezone.now(), for_name=request.user.name)
@@ -308,10 +302,9 @@ def export_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     return response
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
-def export_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
+def export_csv(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     data = _record_for(request, share)
     record(request, AuditAction.EXPORT_CSV, share.patient, detail=f"{data.days} days")
@@ -321,10 +314,9 @@ def export_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
     return response
 
 
-@login_required
 @approved_physiotherapist_required
 @require_GET
-def export_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
+def export_fhir(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
     share = _share_or_404(request, patient_id)
     data = _record_for(request, share)
     bundle = diary_bundle(data, generated_at=timezone.now())

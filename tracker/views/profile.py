@@ -1,21 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import patient_required
+from accounts.requests import AuthenticatedRequest
 from tracker.profile_forms import EXAMINED_ASKED, YES, ProfileForm
 from tracker.services import flags_raised_by, get_or_create_profile, update_profile
 from triage.presentation import title_of
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def onboarding(request: HttpRequest) -> HttpResponse:
+def onboarding(request: AuthenticatedRequest) -> HttpResponse:
     """The profile questions: right after sign-up, and later to change answers.
 
     At onboarding, answers that raise a profile flag are not saved at once: the form comes
@@ -42,7 +41,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: ProfileForm,
     first_time: bool,
     asking: frozenset[str] = frozenset(),

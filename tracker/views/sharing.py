@@ -6,8 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +15,7 @@ from accounts import ratelimit
 from accounts.audit import access_log, record
 from accounts.decorators import patient_required
 from accounts.models import AuditAction
+from accounts.requests import AuthenticatedRequest
 from tracker import sharing
 from tracker.models import InvitationState, ShareInvitation
 
@@ -77,10 +77,9 @@ class ShareForm(forms.Form):
         )
 
 
-@login_required
 @patient_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     patient = request.user
     return render(
         request,
@@ -94,10 +93,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def new_share(request: HttpRequest) -> HttpResponse:
+def new_share(request: AuthenticatedRequest) -> HttpResponse:
     patient = request.user
     today = patient.profile.local_today()
     form = ShareForm(request.POST or None, today=today)
@@ -132,10 +130,9 @@ def new_share(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/sharing/new.html", {"form": form})
 
 
-@login_required
 @patient_required
 @require_POST
-def revoke(request: HttpRequest, share_id: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, share_id: int) -> HttpResponse:
     share = get_object_or_404(
         sharing.shares_of(request.user).select_related("physiotherapist"), pk=share_id
     )
@@ -146,10 +143,9 @@ def revoke(request: HttpRequest, share_id: int) -> HttpResponse:
     return redirect("sharing:overview")
 
 
-@login_required
 @patient_required
 @require_POST
-def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def cancel_invitation(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(
         ShareInvitation.objects.select_related("physiotherapist"),
         pk=invitation_id,
@@ -167,10 +163,9 @@ def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("sharing:overview")
 
 
-@login_required
 @patient_required
 @require_POST
-def cancel_code(request: HttpRequest, code_id: int) -> HttpResponse:
+def cancel_code(request: AuthenticatedRequest, code_id: int) -> HttpResponse:
     share_code = get_object_or_404(sharing.usable_codes_of(request.user), pk=code_id)
     sharing.cancel_share_code(share_code=share_code)
     record(request, AuditAction.REVOKE, request.user, detail="cancelled a one-time code")

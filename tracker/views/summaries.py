@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import patient_required
+from accounts.requests import AuthenticatedRequest
 from tracker.models import PegResponse, WeeklySummary
 from tracker.services import get_or_create_profile
 from tracker.summaries import (
@@ -30,10 +30,9 @@ from tracker.summary_forms import PegForm, ScheduleForm
 LISTED_WEEKS = 104
 
 
-@login_required
 @patient_required
 @require_GET
-def summary_list(request: HttpRequest) -> HttpResponse:
+def summary_list(request: AuthenticatedRequest) -> HttpResponse:
     this_week = week_start_of(get_or_create_profile(request.user).local_today())
     summaries = WeeklySummary.objects.filter(user=request.user, days_logged__gt=0).order_by(
         "-week_start"
@@ -49,10 +48,9 @@ def summary_list(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/summaries/list.html", context)
 
 
-@login_required
 @patient_required
 @require_GET
-def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     summary = get_object_or_404(WeeklySummary, pk=pk, user=request.user)
     numbers = WeekNumbers.from_json(summary.numbers)
     this_week = week_start_of(get_or_create_profile(request.user).local_today())
@@ -67,7 +65,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tracker/summaries/detail.html", context)
 
 
-def _peg_week(request: HttpRequest, this_week: dt.date) -> dt.date:
+def _peg_week(request: AuthenticatedRequest, this_week: dt.date) -> dt.date:
     """The week asked about: this week, or last week when the link says so."""
     try:
         asked = dt.date.fromisoformat(request.GET.get("week", ""))
@@ -76,10 +74,9 @@ def _peg_week(request: HttpRequest, this_week: dt.date) -> dt.date:
     return asked if asked in (this_week, this_week - WEEK) else this_week
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def peg(request: HttpRequest) -> HttpResponse:
+def peg(request: AuthenticatedRequest) -> HttpResponse:
     this_week = week_start_of(get_or_create_profile(request.user).local_today())
     week = _peg_week(request, this_week)
     answered = PegResponse.objects.filter(user=request.user, week_start=week).first()
@@ -106,10 +103,9 @@ def peg(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/summaries/peg.html", context, status=status)
 
 
-@login_required
 @patient_required
 @require_http_methods(["GET", "POST"])
-def schedule(request: HttpRequest) -> HttpResponse:
+def schedule(request: AuthenticatedRequest) -> HttpResponse:
     current = schedule_of(request.user)
     if request.method == "POST":
         form = ScheduleForm(request.POST)

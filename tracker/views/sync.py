@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from tracker.entry_forms import EntryForm
 from tracker.services import DayAlreadyLogged, get_or_create_profile, save_entry
 
 
+@login_not_required
 @require_POST
 def sync_entry(request: HttpRequest) -> JsonResponse:
     """Upsert on (person, client UUID): a replay sent twice still stores one entry. Only
