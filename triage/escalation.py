@@ -99,7 +99,7 @@ def send_to_patient(finding: Finding, step: str) -> None:
         user=finding.user,
         kind=Kind.ESCALATION,
         key=f"escalation:{finding.pk}:{step}",
-        title=f"{again}Urgent: please see a doctor today",
+        title=f"{again}Urgent: please see a doctor immediately",
         body=f"{about} {EMERGENCY}",
         url=reverse("triage:my_flags"),
         channels=escalation_channels(finding.user),

@@ -46,7 +46,7 @@ def test_the_person_is_prompted_in_app_and_by_email(alice: User) -> None:
     assert escalation.deliver_pending() == 1
     message = Message.objects.get(user=alice, kind=Kind.ESCALATION)
     assert message.key == f"escalation:{finding.pk}:first"
-    assert message.title == "Urgent: please see a doctor today"
+    assert message.title == "Urgent: please see a doctor immediately"
     assert "A high temperature" in message.body
     channels = set(Delivery.objects.filter(message=message).values_list("channel", flat=True))
     assert channels == {Channel.IN_APP, Channel.EMAIL}
@@ -131,7 +131,7 @@ def test_the_reprompt_is_queued_once_a_day_after_and_only_once(alice: User) -> N
     assert escalation.queue_reprompts(later) == 0
     escalation.deliver_pending()
     reprompt = Message.objects.get(key=f"escalation:{finding.pk}:reprompt")
-    assert reprompt.title == "Reminder: Urgent: please see a doctor today"
+    assert reprompt.title == "Reminder: Urgent: please see a doctor immediately"
 
 
 def test_an_acknowledged_finding_is_not_prompted_again(alice: User) -> None:
