@@ -481,8 +481,11 @@ def compute_weeks(
 
 
 def numbers_for(user: User, week_start: dt.date) -> WeekNumbers:
-    """One person's week as it stands now (the physiotherapist's view, a refresh)."""
-    return compute_weeks([user.pk], week_start, zones_of([user.pk])[user.pk])[user.pk]
+    """One person's week as it stands now (the physiotherapist's view, a refresh). The
+    profile the caller already loaded gives the time zone; else it is read."""
+    profile = getattr(user, "profile", None)
+    zone = profile.zone if profile is not None else zones_of([user.pk])[user.pk]
+    return compute_weeks([user.pk], week_start, zone)[user.pk]
 
 
 def build_summaries(*, user_ids: Sequence[int], week_start: dt.date, time_zone: str) -> int:
