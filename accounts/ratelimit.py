@@ -65,13 +65,16 @@ PER_PERSON = (
 
 
 class RateLimited(Exception):
-    def __init__(self, limit: Limit, retry_at: dt.datetime) -> None:
+    def __init__(self, limit: Limit, retry_at: dt.datetime, *, unchecked: bool = False) -> None:
         self.limit = limit
         self.retry_at = retry_at
+        self.unchecked = unchecked  # the count could not be read: nothing was used up
         super().__init__(self.message)
 
     @property
     def message(self) -> str:
+        if self.unchecked:
+            return "This cannot be checked safely just now. Please try again in a few minutes."
         return (
             f"You can {self.limit.what}, and that is used up for now. "
             f"Please try again after {self.retry_at:%H:%M} UTC."
@@ -154,4 +157,4 @@ def _take_back(limit: Limit, who: object, start: dt.datetime) -> None:
 def _unreachable(limit: Limit, start: dt.datetime) -> None:
     logger.warning("Cache unreachable for the %s limit", limit.name)
     if not limit.fail_open:
-        raise RateLimited(limit, start + limit.window)
+        raise RateLimited(limit, start + limit.window, unchecked=True)

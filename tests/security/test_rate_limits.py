@@ -98,8 +98,9 @@ def test_with_the_cache_out_of_reach_entries_are_saved_and_codes_refused(
                                    "OPTIONS": {"socket_connect_timeout": 0.25}}}  # fmt: skip
     response = alice_client.post(reverse("tracker:today"), entry_form(local_today))
     assert response.status_code == 302 and Entry.objects.filter(user=alice).exists()
-    with pytest.raises(ratelimit.RateLimited):
+    with pytest.raises(ratelimit.RateLimited) as refused:
         ratelimit.check(ratelimit.SECOND_STEP_FAILURES, alice.pk)
+    assert "cannot be checked safely just now" in refused.value.message
 
 
 # --- Entries -------------------------------------------------------------------------------
