@@ -53,10 +53,27 @@ def entry_data(entry: Entry) -> EntryData:
 
 
 def active_clearances(user: User) -> frozenset[str]:
-    codes = ProfileFlagClearance.objects.filter(user=user, undone_at__isnull=True).values_list(
-        "code", flat=True
+    """The profile flags a doctor has checked, not undone. Plain SQL: read on every save."""
+    with connection.cursor() as cursor:
+        cursor.execute(_clearances_sql(), [user.pk])
+        return frozenset(code for (code,) in cursor.fetchall())
+
+
+@cache
+def _clearances_sql() -> str:
+    table, column = _names(ProfileFlagClearance, "user", "code", "undone_at")
+    return (
+        f"SELECT {column['code']} FROM {table} "
+        f"WHERE {column['user']} = %s AND {column['undone_at']} IS NULL"
     )
-    return frozenset(codes)
+
+
+def _names(model: type[models.Model], *fields: str) -> tuple[str, dict[str, str]]:
+    """A model's table and these fields' columns, quoted for the connection's database."""
+    quote = connection.ops.quote_name
+    # Only concrete fields are named here; get_field's type also admits reverse relations.
+    columns = {field: quote(model._meta.get_field(field).column) for field in fields}  # type: ignore[union-attr]
+    return quote(model._meta.db_table), columns
 
 
 # The columns the rules read: EntryData's fields, named as the Entry model's.
@@ -92,10 +109,7 @@ def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
 
 @cache
 def _diary_sql() -> str:
-    table = connection.ops.quote_name(Entry._meta.db_table)
-    # Only concrete fields are named here; get_field's type also admits reverse relations.
-    column = {field: connection.ops.quote_name(Entry._meta.get_field(field).column)  # type: ignore[union-attr,arg-type]
-              for field in (*EVALUATED, "user")}  # fmt: skip
+    table, column = _names(Entry, *EVALUATED, "user")
     columns = ", ".join(column[field] for field in EVALUATED)
     user, date = column["user"], column["date"]
     return (
@@ -161,7 +175,7 @@ def record_findings(
     """
     now = timezone.now()
     raised = {result.code: result for result in evaluation.findings}
-    open_by_code = {f.code: f for f in Finding.objects.filter(user=user, state=FindingState.OPEN)}
+    open_by_code = {f.code: f for f in _open_findings(user)}
     _refresh(open_by_code, raised, now)
 
     candidates = [r for code, r in raised.items() if code not in open_by_code]
@@ -218,12 +232,62 @@ def _acknowledged(user: User, codes: list[str]) -> dict[str, Acknowledged]:
     return {code: Acknowledged(frozenset(days[code]), frozenset(undated[code])) for code in days}
 
 
+@dataclass(frozen=True)
+class OpenFinding:
+    """What refreshing an open finding compares: the columns `_refresh` reads."""
+
+    pk: int
+    code: str
+    evidence: str
+    since: dt.date
+    days: list[str]
+    still_present: bool
+    entry_removed: bool
+
+
+def _open_findings(user: User) -> list[OpenFinding]:
+    """The person's open findings, as `_refresh` reads them. Plain SQL, like the diary read:
+    this runs on every save, and building Finding objects cost more than the query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_open_findings_sql(), [user.pk, FindingState.OPEN])
+        rows = cursor.fetchall()
+    return [
+        OpenFinding(
+            pk=pk,
+            code=code,
+            evidence=evidence,
+            since=dt.date.fromisoformat(since) if isinstance(since, str) else since,
+            days=json.loads(days) if isinstance(days, str) else list(days),
+            still_present=bool(still_present),
+            entry_removed=bool(entry_removed),
+        )
+        for pk, code, evidence, since, days, still_present, entry_removed in rows
+    ]
+
+
+REFRESHED = ("evidence", "since", "days", "still_present", "entry_removed", "last_seen")
+
+
+@cache
+def _open_findings_sql() -> str:
+    read = ("id", "code", "evidence", "since", "days", "still_present", "entry_removed")
+    table, column = _names(Finding, *read, "user", "state")
+    columns = ", ".join(column[field] for field in read)
+    return f"SELECT {columns} FROM {table} WHERE {column['user']} = %s AND {column['state']} = %s"
+
+
+@cache
+def _refresh_sql() -> str:
+    table, column = _names(Finding, *REFRESHED, "id")
+    assignments = ", ".join(f"{column[field]} = %s" for field in REFRESHED)
+    return f"UPDATE {table} SET {assignments} WHERE {column['id']} = %s"
+
+
 def _refresh(
-    open_by_code: dict[str, Finding], raised: dict[str, FindingResult], now: dt.datetime
+    open_by_code: dict[str, OpenFinding], raised: dict[str, FindingResult], now: dt.datetime
 ) -> None:
-    """Open findings raised again are seen now, with the evidence of today; the others are
-    no longer present. Usually one UPDATE: only findings whose evidence changed, or that
-    come and go, need one of their own."""
+    """Open findings raised again are seen now, with the evidence of today (one statement
+    for all of them); the others are no longer present."""
     seen_again, gone = [], []
     for code, finding in open_by_code.items():
         result = raised.get(code)
@@ -232,17 +296,26 @@ def _refresh(
                 gone.append(finding.pk)
             continue
         days = _iso(result.days)
-        if (finding.evidence, finding.since, finding.days, finding.still_present) == (
+        unchanged = (finding.evidence, finding.since, finding.days, finding.still_present) == (
             result.evidence, result.since, days, True,
-        ):  # fmt: skip
-            seen_again.append(finding.pk)
-        else:
-            Finding.objects.filter(pk=finding.pk).update(
-                evidence=result.evidence, since=result.since, days=days, still_present=True,
-                entry_removed=False, last_seen=now,
-            )  # fmt: skip
-    Finding.objects.filter(pk__in=seen_again).update(last_seen=now)
-    Finding.objects.filter(pk__in=gone).update(still_present=False)
+        )  # fmt: skip
+        # A finding whose evidence changed no longer rests on a removed entry.
+        entry_removed = finding.entry_removed and unchanged
+        values = (result.evidence, result.since, days, True, entry_removed, now)
+        seen_again.append([*_prepared(values), finding.pk])
+    if seen_again:
+        with connection.cursor() as cursor:
+            cursor.executemany(_refresh_sql(), seen_again)
+    if gone:
+        Finding.objects.filter(pk__in=gone).update(still_present=False)
+
+
+def _prepared(values: Iterable[Any]) -> list[Any]:
+    """REFRESHED's values as the database takes them (dates, JSON, booleans)."""
+    return [
+        Finding._meta.get_field(field).get_db_prep_save(value, connection)  # type: ignore[union-attr]
+        for field, value in zip(REFRESHED, values, strict=True)
+    ]
 
 
 def _iso(days: tuple[dt.date, ...]) -> list[str]:
