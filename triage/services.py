@@ -26,6 +26,7 @@ from triage.models import (
     OutboxStep,
     ProfileFlagClearance,
 )
+from triage.queries import table_and_columns
 from triage.rules import RULES, RULES_BY_CODE, Kind
 
 # The diary window the rules read: the last 14 days, and the first 14 days of the diary.
@@ -61,19 +62,11 @@ def active_clearances(user: User) -> frozenset[str]:
 
 @cache
 def _clearances_sql() -> str:
-    table, column = _names(ProfileFlagClearance, "user", "code", "undone_at")
+    table, column = table_and_columns(ProfileFlagClearance, "user", "code", "undone_at")
     return (
         f"SELECT {column['code']} FROM {table} "
         f"WHERE {column['user']} = %s AND {column['undone_at']} IS NULL"
     )
-
-
-def _names(model: type[models.Model], *fields: str) -> tuple[str, dict[str, str]]:
-    """A model's table and these fields' columns, quoted for the connection's database."""
-    quote = connection.ops.quote_name
-    # Only concrete fields are named here; get_field's type also admits reverse relations.
-    columns = {field: quote(model._meta.get_field(field).column) for field in fields}  # type: ignore[union-attr]
-    return quote(model._meta.db_table), columns
 
 
 # The columns the rules read: EntryData's fields, named as the Entry model's.
@@ -109,7 +102,7 @@ def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
 
 @cache
 def _diary_sql() -> str:
-    table, column = _names(Entry, *EVALUATED, "user")
+    table, column = table_and_columns(Entry, *EVALUATED, "user")
     columns = ", ".join(column[field] for field in EVALUATED)
     user, date = column["user"], column["date"]
     return (
@@ -271,14 +264,14 @@ REFRESHED = ("evidence", "since", "days", "still_present", "entry_removed", "las
 @cache
 def _open_findings_sql() -> str:
     read = ("id", "code", "evidence", "since", "days", "still_present", "entry_removed")
-    table, column = _names(Finding, *read, "user", "state")
+    table, column = table_and_columns(Finding, *read, "user", "state")
     columns = ", ".join(column[field] for field in read)
     return f"SELECT {columns} FROM {table} WHERE {column['user']} = %s AND {column['state']} = %s"
 
 
 @cache
 def _refresh_sql() -> str:
-    table, column = _names(Finding, *REFRESHED, "id")
+    table, column = table_and_columns(Finding, *REFRESHED, "id")
     assignments = ", ".join(f"{column[field]} = %s" for field in REFRESHED)
     return f"UPDATE {table} SET {assignments} WHERE {column['id']} = %s"
 
