@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
+from tracker.queries import entries_of_form_or_day
 from tracker.reminders import reschedule, schedule_of
 from triage.engine import Evaluation, profile_flags
 from triage.services import (
@@ -119,9 +119,7 @@ def _save_entry_once(
 ) -> SavedEntry:
     # One read for both questions: is this form's entry saved already, and what is on
     # the chosen day?
-    found = list(
-        Entry.objects.filter(Q(client_uuid=client_uuid) | Q(date=values["date"]), user=user)
-    )
+    found = entries_of_form_or_day(user, client_uuid, values["date"])
     target = editing
     if target is None:
         target = next((e for e in found if e.client_uuid == client_uuid), None)
