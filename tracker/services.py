@@ -132,7 +132,7 @@ def _save_entry_once(
         raise DayAlreadyLogged(on_that_day)
     created = target is None
     entry = target or Entry(user=user, client_uuid=client_uuid)
-    symptoms_before = set(entry.symptoms)
+    before = {field: getattr(entry, field) for field in ENTRY_FIELDS}
     for field in ENTRY_FIELDS:
         if field in values:
             setattr(entry, field, values[field])
@@ -141,10 +141,15 @@ def _save_entry_once(
     entry.full_clean(
         exclude=["user", "client_uuid"], validate_unique=False, validate_constraints=False
     )
-    entry.save()
+    if created:
+        entry.save()
+    else:
+        # Only the answers that changed: an unchanged day or UUID leaves their indexes be.
+        changed = [field for field in ENTRY_FIELDS if getattr(entry, field) != before[field]]
+        entry.save(update_fields=[*changed, "updated_at"])
     # Only a symptom this save adds is new information (red-flags.md v2): correcting the
     # pain of an entry that already had it re-alerts nothing.
-    added = codes_reported_by(set(entry.symptoms) - symptoms_before)
+    added = codes_reported_by(set(entry.symptoms) - set(before["symptoms"]))
     evaluation = recheck(user, reported=added)
     return SavedEntry(entry=entry, evaluation=evaluation, created=created)
 

@@ -101,19 +101,24 @@ def _entry_data_of(values: Iterable[Any]) -> EntryData:
     """EntryData from a row or a model's values, in EVALUATED's order: lists as tuples
     (JSON text from SQLite and from Django's PostgreSQL connection), booleans (0 and 1 in
     a raw SQLite row), days as dates."""
-    return EntryData(*(read(value) for read, value in zip(READERS, values, strict=True)))
+    row = list(values)
+    for index, read in CONVERTED:
+        row[index] = read(row[index])
+    return EntryData(*row)
 
 
 @cache
 def _diary_sql() -> str:
+    # A UNION, not one WHERE with an OR: each half reads only its own rows through the
+    # (user, date) index, where the OR made the database read the person's whole diary.
     table, column = table_and_columns(Entry, *EVALUATED, "user")
     columns = ", ".join(column[field] for field in EVALUATED)
     user, date = column["user"], column["date"]
     return (
-        f"SELECT {columns} FROM {table} WHERE {user} = %s AND ("
-        f"({date} >= %s AND {date} <= %s) OR {date} IN ("
-        f"SELECT {date} FROM {table} WHERE {user} = %s ORDER BY {date} LIMIT %s)"
-        f") ORDER BY {date}"
+        f"SELECT {columns} FROM {table} WHERE {user} = %s AND {date} >= %s AND {date} <= %s "
+        f"UNION SELECT {columns} FROM ("
+        f"SELECT {columns} FROM {table} WHERE {user} = %s ORDER BY {date} LIMIT %s"
+        f") AS first_days ORDER BY {date}"
     )
 
 
@@ -125,18 +130,13 @@ def _as_date(value: Any) -> Any:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-# One reader a column, in EVALUATED's order: a diary read converts about 400 values.
-READERS: tuple[Callable[[Any], Any], ...] = tuple(
-    _as_tuple if name in LIST_COLUMNS
-    else bool if name in BOOLEAN_COLUMNS
-    else _as_date if name == "date"
-    else _same
-    for name in EVALUATED
-)  # fmt: skip
+# The columns a raw row holds in another form than EntryData, each with its reader: a
+# diary read converts about 200 values.
+CONVERTED: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+    (index, _as_tuple if name in LIST_COLUMNS else bool if name in BOOLEAN_COLUMNS else _as_date)
+    for index, name in enumerate(EVALUATED)
+    if name in LIST_COLUMNS or name in BOOLEAN_COLUMNS or name == "date"
+)
 
 
 def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
