@@ -96,9 +96,11 @@ def test_in_redis_a_windows_count_expires_a_minute_after_its_window(settings, br
         "default": {"BACKEND": redis_cache, "LOCATION": broker_url, "KEY_PREFIX": "test-ttl"}
     }
     from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
     limit = ratelimit.Limit("ttl", 3, dt.timedelta(hours=1), "do this 3 times an hour")
     backend = caches["default"]
+    assert isinstance(backend, RedisCache)
     key = backend.make_and_validate_key(limit.key("x", ratelimit.window_of(limit, NOON)))
     redis = backend._cache.get_client(key)
     try:
