@@ -143,8 +143,11 @@ def _save_entry_once(
     )
     if created:
         entry.save()
+    elif editing is not None:
+        # Read before this transaction: every answer is written, the last save wins whole.
+        entry.save(update_fields=[*ENTRY_FIELDS, "updated_at"])
     else:
-        # Only the answers that changed: an unchanged day or UUID leaves their indexes be.
+        # Read in this transaction: only the answers that changed are written.
         changed = [field for field in ENTRY_FIELDS if getattr(entry, field) != before[field]]
         entry.save(update_fields=[*changed, "updated_at"])
     # Only a symptom this save adds is new information (red-flags.md v2): correcting the
