@@ -36,9 +36,6 @@ class Reading(models.TextChoices):
     WORSE = "worse", "Worse"
 
 
-# --- The numbers (pure) ------------------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class FindingNote:
     """A finding as a summary needs it; `seen_on` is the local date it was first seen."""

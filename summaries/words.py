@@ -9,8 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from summaries.numbers import Association, Comparison, Reading, WeekNumbers
 from tracker.vocabulary import Activity, SelfCare
 
-# --- The numbers in words ----------------------------------------------------------------
-
 # What the person did ("On days you ..."), and what it would be to say it helps.
 ITEM_WORDS: dict[str, tuple[str, str]] = {
     Activity.WALKING: ("went walking", "walking helps"),
