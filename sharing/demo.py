@@ -1,4 +1,8 @@
-"""Demo data for `make run`: a patient with eight weeks of diary, and their physiotherapist."""
+"""Demo data for `make run`: a patient with eight weeks of diary, and their physiotherapist.
+
+It lives in sharing, the highest of the three apps it fills: the diary (tracker), a share
+(sharing) and four past weeks with PEG answers (summaries).
+"""
 
 from __future__ import annotations
 
