@@ -75,7 +75,7 @@ def caseload_page(request: AuthenticatedRequest) -> HttpResponse:
     if not physio.is_physiotherapist:
         raise Http404
     if not physio.is_approved_physiotherapist:
-        return render(request, "physio_home.html")
+        return render(request, "sharing/physio/home.html")
     open_flags_only = request.GET.get("flags") == "open"
     not_logged = request.GET.get("quiet") == "1"
     patients = caseload(
