@@ -17,8 +17,8 @@ from notify.models import Channel, Delivery, Kind, Message, Outcome
 from tests.conftest import UNREACHABLE_BROKER, point_celery_at
 from tracker.models import Profile, Share
 from tracker.services import save_entry
-from triage.services import acknowledge
 from triage.models import Finding
+from triage.services import acknowledge
 
 pytestmark = pytest.mark.integration
 
@@ -165,7 +165,7 @@ def test_an_acknowledged_finding_gets_no_reprompt(
 ) -> None:
     from triage.tasks import send_due_reprompts
 
-    patient, physio = patient_sharing_with_physio
+    patient, _ = patient_sharing_with_physio
     finding = report_fever(patient)
     acknowledge(finding=finding, by=patient)
     Finding.objects.filter(pk=finding.pk).update(first_seen=timezone.now() - dt.timedelta(hours=25))

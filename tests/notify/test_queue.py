@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from notify.queue import enqueue
+from notify.tasks import sweep_deliveries
 from tests.conftest import UNREACHABLE_BROKER, point_celery_at
 from tests.notify.frozen_broker import FrozenBroker, frozen_broker
-from notify.tasks import sweep_deliveries
 
 
 @pytest.fixture

@@ -318,7 +318,9 @@ def test_an_urgent_retry_is_queued_on_the_escalations_queue(
     assert (options["queue"], options["countdown"]) == ("escalations", 30)
 
 
-@pytest.mark.parametrize(("kind", "queue"), [(Kind.ESCALATION, "escalations"), (Kind.REMINDER, None)])
+@pytest.mark.parametrize(
+    ("kind", "queue"), [(Kind.ESCALATION, "escalations"), (Kind.REMINDER, None)]
+)
 def test_on_worker_the_deliveries_are_queued_for_a_worker_once_committed_and_not_sent_here(
     alice, kind, queue, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from notify.models import Delivery, Kind, Message
+from notify.service import send_many
 from tests.conftest import make_patient
 from tests.physio.conftest import log, open_finding, share_between, today
 from tracker import sharing
 from tracker.models import InvitationState, Share, ShareCode, ShareInvitation
-from notify.service import send_many
 from triage.escalation import Step, alert_to_physiotherapist
 
 pytestmark = pytest.mark.django_db

@@ -28,6 +28,7 @@ from notify.models import (
     Outcome,
     PushSubscription,
 )
+from notify.service import send_many
 from tests.conftest import PASSWORD, enable_second_factor
 from tracker import sharing
 from tracker.models import (
@@ -41,7 +42,6 @@ from tracker.models import (
     SummarySchedule,
     WeeklySummary,
 )
-from notify.service import send_many
 from triage.escalation import Step, alert_to_physiotherapist
 from triage.models import Finding, ProfileFlagClearance
 

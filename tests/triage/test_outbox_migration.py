@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,7 +30,7 @@ def test_a_delivered_reprompt_is_marked_and_an_undelivered_prompt_is_left_to_the
     two_days_ago = timezone.now() - dt.timedelta(days=2)
     delivered_at = two_days_ago + dt.timedelta(hours=24, minutes=1)
 
-    def urgent(email: str) -> object:
+    def urgent(email: str) -> Model:
         person = User.objects.create_user(email)  # accounts stays as it is now
         return OldFinding.objects.create(
             user_id=person.pk, code="FEVER", level="urgent", evidence="x",
