@@ -163,7 +163,7 @@ def hand_to_worker(delivery_ids: list[int], *, urgent: bool) -> None:
     """Queue the deliveries for a worker (an urgent message on the escalations queue, ahead
     of a minute's reminders) without holding this process up on the broker. A broker that
     does not take them leaves them due for the next sweep at once."""
-    from notify.tasks import deliver_recorded as deliver_task
+    from notify.tasks import deliver as deliver_task
 
     queue = ESCALATIONS_QUEUE if urgent else None
     if not enqueue(deliver_task, args=[delivery_ids], queue=queue):

@@ -19,8 +19,8 @@ def end_the_send_budget(**kwargs: object) -> None:
     attempts.task_ended()
 
 
-@shared_task(name="notify.tasks.deliver_recorded", acks_late=True)
-def deliver_recorded(delivery_ids: list[int]) -> int:
+@shared_task(name="notify.tasks.deliver", acks_late=True)
+def deliver(delivery_ids: list[int]) -> int:
     """Deliveries recorded where nothing may wait on a mail server (a web request's
     escalation): attempted here. A worker killed meanwhile leaves them to the sweeper."""
     return attempts.deliver(delivery_ids)

@@ -324,10 +324,10 @@ def test_an_urgent_retry_is_queued_on_the_escalations_queue(
 def test_on_worker_the_deliveries_are_queued_for_a_worker_once_committed_and_not_sent_here(
     alice, kind, queue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from notify.tasks import deliver_recorded
+    from notify.tasks import deliver
 
     queued: list[dict[str, object]] = []
-    monkeypatch.setattr(deliver_recorded, "apply_async", lambda **options: queued.append(options))
+    monkeypatch.setattr(deliver, "apply_async", lambda **options: queued.append(options))
     with transaction.atomic():
         message = send(user=alice, kind=kind, key="k", title="t", body="b", url="/",
                        channels=[Channel.IN_APP, Channel.EMAIL], on_worker=True)  # fmt: skip
