@@ -59,8 +59,17 @@ def send_first_prompts(findings: Sequence[Finding]) -> list[Message]:
 def send_due_reprompts(now: dt.datetime | None = None) -> int:
     """Prompt once more for urgent findings still open 24 hours after they were first
     seen; returns how many findings were prompted. A finding whose prompt fails is
-    logged and left for the next run; the others go on."""
+    logged and left for the next run; the others go on. First prompts carried over from
+    the removed outbox go first."""
     now = now or timezone.now()
+    carried = Finding.objects.filter(first_prompt_pending=True).select_related("user")
+    for finding in carried.order_by("first_seen")[:BATCH]:
+        with transaction.atomic():
+            claimed = Finding.objects.filter(pk=finding.pk, first_prompt_pending=True).update(
+                first_prompt_pending=False
+            )
+            if claimed == 1 and finding.state == FindingState.OPEN:
+                send_first_prompts([finding])
     due = (
         Finding.objects.filter(
             state=FindingState.OPEN,

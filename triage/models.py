@@ -45,6 +45,9 @@ class Finding(models.Model):
     # When the second prompt of an urgent finding still open a day later was sent: set
     # once, by the conditional UPDATE that claims it (triage.escalation).
     reprompted_at = models.DateTimeField(null=True, blank=True)
+    # A first prompt the escalation outbox of the release before held undelivered when it
+    # was removed: the re-prompt task sends it at its next run (migration 0004).
+    first_prompt_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-first_seen"]
@@ -68,6 +71,11 @@ class Finding(models.Model):
                 fields=["first_seen"],
                 condition=Q(state="open", level="urgent", reprompted_at__isnull=True),
                 name="finding_awaiting_reprompt",
+            ),
+            models.Index(
+                fields=["first_seen"],
+                condition=Q(first_prompt_pending=True),
+                name="finding_first_prompt_pending",
             ),
         ]
 

@@ -1,5 +1,6 @@
 """The migration that removes the escalation outbox carries over what it held: a re-prompt
-it delivered is never sent again; what it had not delivered is the re-prompt task's."""
+it delivered is never sent again; a first prompt it had not delivered goes at the task's
+next run; an undelivered re-prompt is the task's as always."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ AFTER = [("triage", "0004_reprompted_at_one_outbox")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_delivered_reprompt_is_marked_and_an_undelivered_prompt_is_left_to_the_task() -> None:
+def test_a_delivered_reprompt_is_marked_and_an_undelivered_first_prompt_goes_at_once() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
@@ -41,14 +42,25 @@ def test_a_delivered_reprompt_is_marked_and_an_undelivered_prompt_is_left_to_the
     Outbox.objects.create(finding=reprompted, step="first", delivered_at=two_days_ago)
     Outbox.objects.create(finding=reprompted, step="reprompt", delivered_at=delivered_at)
     Outbox.objects.create(finding=never_prompted, step="first")
+    fresh = urgent("fresh@example.com")  # opened a minute ago; its prompt not sent yet
+    OldFinding.objects.filter(pk=fresh.pk).update(first_seen=timezone.now())
+    Outbox.objects.create(finding=fresh, step="first")
 
     MigrationExecutor(connection).migrate(AFTER)
     assert "triage_escalationoutbox" not in connection.introspection.table_names()
     assert Finding.objects.get(pk=reprompted.pk).reprompted_at == delivered_at
     assert Finding.objects.get(pk=never_prompted.pk).reprompted_at is None
+    assert set(Finding.objects.filter(first_prompt_pending=True).values_list("pk", flat=True)) == {
+        never_prompted.pk,
+        fresh.pk,
+    }
 
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     assert escalation.send_due_reprompts() == 1
-    assert list(Message.objects.values_list("key", flat=True)) == [
-        f"escalation:{never_prompted.pk}:reprompt"
-    ]
+    assert set(Message.objects.values_list("key", flat=True)) == {
+        f"escalation:{never_prompted.pk}:first",
+        f"escalation:{fresh.pk}:first",  # at once, not a day later
+        f"escalation:{never_prompted.pk}:reprompt",
+    }
+    assert escalation.send_due_reprompts() == 0
+    assert Message.objects.count() == 3

@@ -5,23 +5,29 @@ outbox goes.
 What the outbox held when this runs is carried over as marks on the findings, for the
 re-prompt task (triage.escalation.send_due_reprompts) to act on:
 - a re-prompt it delivered sets `reprompted_at` (when it was delivered): never sent twice;
-- its undelivered rows need no mark. An urgent finding still open with no re-prompt sent
-  is prompted by the task once it was first seen 24 hours ago: at the task's first run for
-  an older one. A first prompt still undelivered here therefore goes as that re-prompt,
-  at the latest 24 hours after the finding opened (the finding's banner shows on every
-  page meanwhile). A finding acknowledged since is prompted no more, as before.
+- a first prompt it had not delivered, for a finding still open, sets
+  `first_prompt_pending`: the task sends that first prompt at its next run (within a
+  minute), with the first prompt's key, so what the old sweeper had sent in part is not
+  sent twice;
+- an undelivered re-prompt needs no mark: an urgent finding still open with no re-prompt
+  sent is re-prompted by the task once it was first seen 24 hours ago.
+A finding acknowledged since is prompted no more, as before.
 """
 
 from django.conf import settings
 from django.db import migrations, models
 
 
-def mark_delivered_reprompts(apps, schema_editor):
+def carry_over_the_outbox(apps, schema_editor):
     Outbox = apps.get_model("triage", "EscalationOutbox")
     Finding = apps.get_model("triage", "Finding")
     delivered = Outbox.objects.filter(step="reprompt", delivered_at__isnull=False)
     for finding_id, delivered_at in delivered.values_list("finding_id", "delivered_at"):
         Finding.objects.filter(pk=finding_id).update(reprompted_at=delivered_at)
+    undelivered = Outbox.objects.filter(step="first", delivered_at__isnull=True)
+    Finding.objects.filter(pk__in=undelivered.values("finding_id"), state="open").update(
+        first_prompt_pending=True
+    )
 
 
 class Migration(migrations.Migration):
@@ -36,6 +42,11 @@ class Migration(migrations.Migration):
             name="reprompted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name="finding",
+            name="first_prompt_pending",
+            field=models.BooleanField(default=False),
+        ),
         migrations.AddIndex(
             model_name="finding",
             index=models.Index(
@@ -46,7 +57,15 @@ class Migration(migrations.Migration):
                 name="finding_awaiting_reprompt",
             ),
         ),
-        migrations.RunPython(mark_delivered_reprompts, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="finding",
+            index=models.Index(
+                condition=models.Q(("first_prompt_pending", True)),
+                fields=["first_seen"],
+                name="finding_first_prompt_pending",
+            ),
+        ),
+        migrations.RunPython(carry_over_the_outbox, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name="escalationoutbox",
             name="one_outbox_row_per_step",
