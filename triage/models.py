@@ -26,6 +26,7 @@ class Finding(models.Model):
     evidence = models.TextField()
     since = models.DateField()
     first_seen = models.DateTimeField(default=timezone.now)
+    # When the rules last raised it with other evidence (or present again after a gap).
     last_seen = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=14, choices=FindingState.choices, default=FindingState.OPEN)
     still_present = models.BooleanField(default=True)

@@ -285,8 +285,10 @@ def _refresh_sql() -> str:
 def _refresh(
     open_by_code: dict[str, OpenFinding], raised: dict[str, FindingResult], now: dt.datetime
 ) -> None:
-    """Open findings raised again are seen now, with the evidence of today (one statement
-    for all of them); the others are no longer present."""
+    """Open findings raised again with other evidence (or present again) take today's
+    evidence and are seen now, in one statement for all of them; one raised again just
+    as it stands is left unwritten, so saving the same day again writes no finding. The
+    others are no longer present."""
     seen_again, gone = [], []
     for code, finding in open_by_code.items():
         result = raised.get(code)
@@ -298,8 +300,10 @@ def _refresh(
         unchanged = (finding.evidence, finding.since, finding.days, finding.still_present) == (
             result.evidence, result.since, days, True,
         )  # fmt: skip
+        if unchanged:
+            continue
         # A finding whose evidence changed no longer rests on a removed entry.
-        entry_removed = finding.entry_removed and unchanged
+        entry_removed = False
         values = (result.evidence, result.since, days, True, entry_removed, now)
         seen_again.append([*_prepared(values), finding.pk])
     if seen_again:
