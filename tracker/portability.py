@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from accounts.audit import record
 from accounts.erasure import erase_traces_of
 from accounts.models import AuditAction, User
-from tracker.exports.csv import write_entries
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
 from tracker.queries import today_of
 from tracker.services import (
@@ -30,6 +29,7 @@ from tracker.services import (
     get_or_create_profile,
     raised_by_answers,
 )
+from tracker.spreadsheet import write_entries
 from triage.diary import (
     DiaryDocument,
     DiaryFormatError,

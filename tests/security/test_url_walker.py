@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role, User
+from sharing.models import Share
 from tests.conftest import PASSWORD, enable_second_factor, make_patient
-from tracker.models import Entry, Share
+from tracker.models import Entry
 from triage.services import recheck
 
 pytestmark = pytest.mark.django_db
