@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tracker.models import Profile
 from tracker.timezones import TimeZoneField
-from tracker.vocabulary import History, Location, Onset
+from triage.vocabulary import History, Location, Onset
 
 YES, NO = "yes", "no"
 MAX_PAUSE_DAYS = 30
