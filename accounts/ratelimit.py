@@ -13,7 +13,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -135,15 +136,31 @@ def _add_one(limit: Limit, who: object, start: dt.datetime, now: dt.datetime) ->
     key = limit.key(who, start)
     # The key lives until its window ends, and a minute more for clocks a little apart.
     ttl = int((start + limit.window - now).total_seconds()) + 60
+    backend = caches[DEFAULT_CACHE_ALIAS]
     try:
+        if isinstance(backend, RedisCache):
+            return _add_one_in_redis(backend, key, ttl)
         try:
-            return int(cache.incr(key))  # the window's key usually exists: one round trip
+            return int(backend.incr(key))  # the window's key usually exists
         except ValueError:  # the window's first use (or its key just expired)
-            if cache.add(key, 1, timeout=ttl):
+            if backend.add(key, 1, timeout=ttl):
                 return 1
-            return int(cache.incr(key))  # another process added it meanwhile
+            return int(backend.incr(key))  # another process added it meanwhile
     except Exception:  # noqa: BLE001 - any cache failure is the same "out of reach"
         return None
+
+
+def _add_one_in_redis(backend: RedisCache, key: str, ttl: int) -> int:
+    """One round trip in the usual case, on every entry save: Django's `incr` asks whether
+    the key exists first. INCR counts from 0 when it does not; the window's first use then
+    sets its expiry (were that lost, the key would only outlive its window, never count
+    into another one: each window has its own key)."""
+    full_key = backend.make_and_validate_key(key)
+    client = backend._cache.get_client(full_key, write=True)
+    used = int(client.incr(full_key))
+    if used == 1:
+        client.expire(full_key, ttl)
+    return used
 
 
 def _take_back(limit: Limit, who: object, start: dt.datetime) -> None:

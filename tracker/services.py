@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
+from tracker.queries import entries_of_form_or_day
 from tracker.reminders import reschedule, schedule_of
 from triage.engine import Evaluation, profile_flags
 from triage.services import (
@@ -119,9 +119,7 @@ def _save_entry_once(
 ) -> SavedEntry:
     # One read for both questions: is this form's entry saved already, and what is on
     # the chosen day?
-    found = list(
-        Entry.objects.filter(Q(client_uuid=client_uuid) | Q(date=values["date"]), user=user)
-    )
+    found = entries_of_form_or_day(user, client_uuid, values["date"])
     target = editing
     if target is None:
         target = next((e for e in found if e.client_uuid == client_uuid), None)
@@ -134,7 +132,7 @@ def _save_entry_once(
         raise DayAlreadyLogged(on_that_day)
     created = target is None
     entry = target or Entry(user=user, client_uuid=client_uuid)
-    symptoms_before = set(entry.symptoms)
+    before = {field: getattr(entry, field) for field in ENTRY_FIELDS}
     for field in ENTRY_FIELDS:
         if field in values:
             setattr(entry, field, values[field])
@@ -143,10 +141,18 @@ def _save_entry_once(
     entry.full_clean(
         exclude=["user", "client_uuid"], validate_unique=False, validate_constraints=False
     )
-    entry.save()
+    if created:
+        entry.save()
+    elif editing is not None:
+        # Read before this transaction: every answer is written, the last save wins whole.
+        entry.save(update_fields=[*ENTRY_FIELDS, "updated_at"])
+    else:
+        # Read in this transaction: only the answers that changed are written.
+        changed = [field for field in ENTRY_FIELDS if getattr(entry, field) != before[field]]
+        entry.save(update_fields=[*changed, "updated_at"])
     # Only a symptom this save adds is new information (red-flags.md v2): correcting the
     # pain of an entry that already had it re-alerts nothing.
-    added = codes_reported_by(set(entry.symptoms) - symptoms_before)
+    added = codes_reported_by(set(entry.symptoms) - set(before["symptoms"]))
     evaluation = recheck(user, reported=added)
     return SavedEntry(entry=entry, evaluation=evaluation, created=created)
 

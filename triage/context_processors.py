@@ -16,8 +16,8 @@ def urgent_banner(request: HttpRequest) -> dict[str, Any]:
     from triage.presentation import urgent_banner as banner_of
     from triage.queries import open_urgent_findings
 
-    findings = open_urgent_findings(user)
-    # Reads the same queryset, so the findings are fetched once for both names.
+    findings = SimpleLazyObject(lambda: open_urgent_findings(user))
+    # Both names read the same list, so the findings are fetched once for both.
     return {
         "urgent_findings": findings,
         "urgent_banner": SimpleLazyObject(lambda: banner_of(findings)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
@@ -19,6 +19,7 @@ from triage.diary import EntryData, ProfileData
 from triage.engine import Evaluation, FindingResult, evaluate
 from triage.escalation import send_first_prompts
 from triage.models import Finding, FindingState, Level, ProfileFlagClearance
+from triage.queries import table_and_columns
 from triage.rules import RULES, RULES_BY_CODE, Kind
 
 # The diary window the rules read: the last 14 days, and the first 14 days of the diary.
@@ -42,14 +43,23 @@ def profile_data(profile: Profile | None, cleared: frozenset[str]) -> ProfileDat
 
 
 def entry_data(entry: Entry) -> EntryData:
-    return EntryData(**{name: _read(name, getattr(entry, name)) for name in EVALUATED})
+    return _entry_data_of(getattr(entry, name) for name in EVALUATED)
 
 
 def active_clearances(user: User) -> frozenset[str]:
-    codes = ProfileFlagClearance.objects.filter(user=user, undone_at__isnull=True).values_list(
-        "code", flat=True
+    """The profile flags a doctor has checked, not undone. Plain SQL: read on every save."""
+    with connection.cursor() as cursor:
+        cursor.execute(_clearances_sql(), [user.pk])
+        return frozenset(code for (code,) in cursor.fetchall())
+
+
+@cache
+def _clearances_sql() -> str:
+    table, column = table_and_columns(ProfileFlagClearance, "user", "code", "undone_at")
+    return (
+        f"SELECT {column['code']} FROM {table} "
+        f"WHERE {column['user']} = %s AND {column['undone_at']} IS NULL"
     )
-    return frozenset(codes)
 
 
 # The columns the rules read: EntryData's fields, named as the Entry model's.
@@ -77,39 +87,49 @@ def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
             [user.pk, today - dt.timedelta(days=RECENT_DAYS - 1), today, user.pk, FIRST_DAYS],
         )
         rows = cursor.fetchall()
-    return [
-        EntryData(**{name: _read(name, value) for name, value in zip(EVALUATED, row, strict=True)})
-        for row in rows
-    ]
+    return [_entry_data_of(row) for row in rows]
+
+
+def _entry_data_of(values: Iterable[Any]) -> EntryData:
+    """EntryData from a row or a model's values, in EVALUATED's order: lists as tuples
+    (JSON text from SQLite and from Django's PostgreSQL connection), booleans (0 and 1 in
+    a raw SQLite row), days as dates."""
+    row = list(values)
+    for index, read in CONVERTED:
+        row[index] = read(row[index])
+    return EntryData(*row)
 
 
 @cache
 def _diary_sql() -> str:
-    table = connection.ops.quote_name(Entry._meta.db_table)
-    # Only concrete fields are named here; get_field's type also admits reverse relations.
-    column = {field: connection.ops.quote_name(Entry._meta.get_field(field).column)  # type: ignore[union-attr,arg-type]
-              for field in (*EVALUATED, "user")}  # fmt: skip
+    # A UNION, not one WHERE with an OR: each half reads only its own rows through the
+    # (user, date) index, where the OR made the database read the person's whole diary.
+    table, column = table_and_columns(Entry, *EVALUATED, "user")
     columns = ", ".join(column[field] for field in EVALUATED)
     user, date = column["user"], column["date"]
     return (
-        f"SELECT {columns} FROM {table} WHERE {user} = %s AND ("
-        f"({date} >= %s AND {date} <= %s) OR {date} IN ("
-        f"SELECT {date} FROM {table} WHERE {user} = %s ORDER BY {date} LIMIT %s)"
-        f") ORDER BY {date}"
+        f"SELECT {columns} FROM {table} WHERE {user} = %s AND {date} >= %s AND {date} <= %s "
+        f"UNION SELECT {columns} FROM ("
+        f"SELECT {columns} FROM {table} WHERE {user} = %s ORDER BY {date} LIMIT %s"
+        f") AS first_days ORDER BY {date}"
     )
 
 
-def _read(name: str, value: Any) -> Any:
-    """A column's value as EntryData holds it, from a model or a raw row: lists as tuples
-    (JSON text from SQLite and from Django's PostgreSQL connection), booleans (0 and 1 in
-    a raw SQLite row), days as dates."""
-    if name in LIST_COLUMNS:
-        return tuple(json.loads(value) if isinstance(value, str) else value or ())
-    if name in BOOLEAN_COLUMNS:
-        return bool(value)
-    if name == "date" and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(json.loads(value) if isinstance(value, str) else value or ())
+
+
+def _as_date(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# The columns a raw row holds in another form than EntryData, each with its reader: a
+# diary read converts about 200 values.
+CONVERTED: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+    (index, _as_tuple if name in LIST_COLUMNS else bool if name in BOOLEAN_COLUMNS else _as_date)
+    for index, name in enumerate(EVALUATED)
+    if name in LIST_COLUMNS or name in BOOLEAN_COLUMNS or name == "date"
+)
 
 
 def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
@@ -157,7 +177,7 @@ def record_findings(
     """
     now = timezone.now()
     raised = {result.code: result for result in evaluation.findings}
-    open_by_code = {f.code: f for f in Finding.objects.filter(user=user, state=FindingState.OPEN)}
+    open_by_code = {f.code: f for f in _open_findings(user)}
     _refresh(open_by_code, raised, now)
 
     candidates = [r for code, r in raised.items() if code not in open_by_code]
@@ -211,12 +231,62 @@ def _acknowledged(user: User, codes: list[str]) -> dict[str, Acknowledged]:
     return {code: Acknowledged(frozenset(days[code]), frozenset(undated[code])) for code in days}
 
 
+@dataclass(frozen=True)
+class OpenFinding:
+    """What refreshing an open finding compares: the columns `_refresh` reads."""
+
+    pk: int
+    code: str
+    evidence: str
+    since: dt.date
+    days: list[str]
+    still_present: bool
+    entry_removed: bool
+
+
+def _open_findings(user: User) -> list[OpenFinding]:
+    """The person's open findings, as `_refresh` reads them. Plain SQL, like the diary read:
+    this runs on every save, and building Finding objects cost more than the query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_open_findings_sql(), [user.pk, FindingState.OPEN])
+        rows = cursor.fetchall()
+    return [
+        OpenFinding(
+            pk=pk,
+            code=code,
+            evidence=evidence,
+            since=dt.date.fromisoformat(since) if isinstance(since, str) else since,
+            days=json.loads(days) if isinstance(days, str) else list(days),
+            still_present=bool(still_present),
+            entry_removed=bool(entry_removed),
+        )
+        for pk, code, evidence, since, days, still_present, entry_removed in rows
+    ]
+
+
+REFRESHED = ("evidence", "since", "days", "still_present", "entry_removed", "last_seen")
+
+
+@cache
+def _open_findings_sql() -> str:
+    read = ("id", "code", "evidence", "since", "days", "still_present", "entry_removed")
+    table, column = table_and_columns(Finding, *read, "user", "state")
+    columns = ", ".join(column[field] for field in read)
+    return f"SELECT {columns} FROM {table} WHERE {column['user']} = %s AND {column['state']} = %s"
+
+
+@cache
+def _refresh_sql() -> str:
+    table, column = table_and_columns(Finding, *REFRESHED, "id")
+    assignments = ", ".join(f"{column[field]} = %s" for field in REFRESHED)
+    return f"UPDATE {table} SET {assignments} WHERE {column['id']} = %s"
+
+
 def _refresh(
-    open_by_code: dict[str, Finding], raised: dict[str, FindingResult], now: dt.datetime
+    open_by_code: dict[str, OpenFinding], raised: dict[str, FindingResult], now: dt.datetime
 ) -> None:
-    """Open findings raised again are seen now, with the evidence of today; the others are
-    no longer present. Usually one UPDATE: only findings whose evidence changed, or that
-    come and go, need one of their own."""
+    """Open findings raised again are seen now, with the evidence of today (one statement
+    for all of them); the others are no longer present."""
     seen_again, gone = [], []
     for code, finding in open_by_code.items():
         result = raised.get(code)
@@ -225,17 +295,26 @@ def _refresh(
                 gone.append(finding.pk)
             continue
         days = _iso(result.days)
-        if (finding.evidence, finding.since, finding.days, finding.still_present) == (
+        unchanged = (finding.evidence, finding.since, finding.days, finding.still_present) == (
             result.evidence, result.since, days, True,
-        ):  # fmt: skip
-            seen_again.append(finding.pk)
-        else:
-            Finding.objects.filter(pk=finding.pk).update(
-                evidence=result.evidence, since=result.since, days=days, still_present=True,
-                entry_removed=False, last_seen=now,
-            )  # fmt: skip
-    Finding.objects.filter(pk__in=seen_again).update(last_seen=now)
-    Finding.objects.filter(pk__in=gone).update(still_present=False)
+        )  # fmt: skip
+        # A finding whose evidence changed no longer rests on a removed entry.
+        entry_removed = finding.entry_removed and unchanged
+        values = (result.evidence, result.since, days, True, entry_removed, now)
+        seen_again.append([*_prepared(values), finding.pk])
+    if seen_again:
+        with connection.cursor() as cursor:
+            cursor.executemany(_refresh_sql(), seen_again)
+    if gone:
+        Finding.objects.filter(pk__in=gone).update(still_present=False)
+
+
+def _prepared(values: Iterable[Any]) -> list[Any]:
+    """REFRESHED's values as the database takes them (dates, JSON, booleans)."""
+    return [
+        Finding._meta.get_field(field).get_db_prep_save(value, connection)  # type: ignore[union-attr]
+        for field, value in zip(REFRESHED, values, strict=True)
+    ]
 
 
 def _iso(days: tuple[dt.date, ...]) -> list[str]:

@@ -91,6 +91,31 @@ def test_counts_are_shared_through_redis_by_every_process(settings, broker_url) 
     caches["default"].clear()
 
 
+def test_in_redis_a_windows_count_expires_a_minute_after_its_window(settings, broker_url) -> None:
+    redis_cache = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {
+        "default": {"BACKEND": redis_cache, "LOCATION": broker_url, "KEY_PREFIX": "test-ttl"}
+    }
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    limit = ratelimit.Limit("ttl", 3, dt.timedelta(hours=1), "do this 3 times an hour")
+    backend = caches["default"]
+    assert isinstance(backend, RedisCache)
+    key = backend.make_and_validate_key(limit.key("x", ratelimit.window_of(limit, NOON)))
+    redis = backend._cache.get_client(key)
+    try:
+        ratelimit.take(limit, "x")
+        ttl = redis.ttl(key)
+        assert 50 * 60 < ttl <= 51 * 60, "13:00 plus a minute, seen from 12:10"
+        with time_machine.travel(NOON + dt.timedelta(minutes=30), tick=False):
+            ratelimit.take(limit, "x")
+        assert redis.ttl(key) <= ttl, "a later use does not keep the window's count longer"
+        assert backend.get(limit.key("x", ratelimit.window_of(limit, NOON))) == 2
+    finally:
+        backend.clear()
+
+
 def test_with_the_cache_out_of_reach_entries_are_saved_and_codes_refused(
     settings, alice_client, alice, local_today
 ) -> None:
