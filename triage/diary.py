@@ -78,6 +78,19 @@ class EntryData:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonsDiary:
+    """What the rules read of one person, as the journal gives it to triage: the profile
+    answers (`cleared` is triage's to add), the diary window, their today, the day the
+    profile was made and the day each profile flag's answer was given."""
+
+    profile: ProfileData
+    entries: tuple[EntryData, ...]
+    today: date
+    profile_date: date | None = None
+    answered_on: dict[str, date] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DiaryDocument:
     """A parsed document. `today` is already resolved (see `parse_document`)."""
 
