@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from accounts.audit import record
 from accounts.erasure import erase_traces_of
 from accounts.models import AuditAction, User
+from tracker.evaluation import entry_data, profile_data
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
 from tracker.queries import today_of
 from tracker.services import (
@@ -43,8 +44,6 @@ from triage.engine import Evaluation
 from triage.services import (
     active_clearances,
     codes_reported_by,
-    entry_data,
-    profile_data,
     recheck,
     record_clearances,
 )

@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from tracker.evaluation import profile_data
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
 from tracker.queries import entries_of_form_or_day
 from tracker.reminders import reschedule, schedule_of
 from triage.engine import Evaluation, profile_flags
 from triage.services import (
     codes_reported_by,
-    profile_data,
     recheck,
     recheck_after_deletion,
     record_clearances,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import entries, history, my_data, pages, profile, sync
+from tracker.views import entries, history, my_data, notification_settings, pages, profile, sync
 
 app_name = "tracker"
 
@@ -18,4 +18,9 @@ urlpatterns = [
     path("my-data/import/", my_data.import_diary, name="import"),
     path("my-data/delete-account/", my_data.delete_account, name="delete_account"),
     path("self-care/", pages.self_care, name="self_care"),
+    path(
+        "settings/notifications/",
+        notification_settings.notification_settings,
+        name="notification_settings",
+    ),
 ]

@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, NamedTuple
 
-from tracker.vocabulary import (
+from triage.vocabulary import (
     Activity,
     DailyTasks,
     History,
@@ -75,6 +75,19 @@ class EntryData:
     daily_tasks: str | None = None
     sleep: str | None = None
     notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonsDiary:
+    """What the rules read of one person, as the journal gives it to triage: the profile
+    answers (`cleared` is triage's to add), the diary window, their today, the day the
+    profile was made and the day each profile flag's answer was given."""
+
+    profile: ProfileData
+    entries: tuple[EntryData, ...]
+    today: date
+    profile_date: date | None = None
+    answered_on: dict[str, date] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,45 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
-from tracker.models import Entry, Profile
-from tracker.queries import profile_of
-from triage.diary import EntryData, ProfileData
+from triage.diary import PersonsDiary
 from triage.engine import Evaluation, FindingResult, evaluate
 from triage.escalation import send_first_prompts
 from triage.models import Finding, FindingState, Level, ProfileFlagClearance
 from triage.queries import table_and_columns
 from triage.rules import RULES, RULES_BY_CODE, Kind
-
-# The diary window the rules read: the last 14 days, and the first 14 days of the diary.
-RECENT_DAYS = 14
-FIRST_DAYS = 14
-
-
-def profile_data(profile: Profile | None, cleared: frozenset[str]) -> ProfileData:
-    if profile is None:
-        return ProfileData(
-            birth_year=None, pain_started=None, history=(), onset=(), location=(), cleared=cleared
-        )
-    return ProfileData(
-        birth_year=profile.birth_year,
-        pain_started=profile.pain_started,
-        history=tuple(profile.history),
-        onset=tuple(profile.onset),
-        location=tuple(profile.location),
-        cleared=cleared,
-    )
-
-
-def entry_data(entry: Entry) -> EntryData:
-    return _entry_data_of(getattr(entry, name) for name in EVALUATED)
 
 
 def active_clearances(user: User) -> frozenset[str]:
@@ -62,87 +39,29 @@ def _clearances_sql() -> str:
     )
 
 
-# The columns the rules read: EntryData's fields, named as the Entry model's.
-EVALUATED = tuple(field.name for field in fields(EntryData))
-LIST_COLUMNS = frozenset(
-    name for name in EVALUATED if isinstance(Entry._meta.get_field(name), models.JSONField)
-)
-BOOLEAN_COLUMNS = frozenset(
-    name for name in EVALUATED if isinstance(Entry._meta.get_field(name), models.BooleanField)
-)
+def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
+    """The rules over the person's diary as the journal gives it (plain data), with the
+    profile flags a doctor has checked, which are triage's own."""
+    diary = read_diary(user, today)
+    return evaluate(
+        replace(diary.profile, cleared=active_clearances(user)),
+        list(diary.entries),
+        diary.today,
+        profile_date=diary.profile_date,
+        answered_on=diary.answered_on,
+    )
 
 
-def entries_for_evaluation(user: User, today: dt.date) -> list[EntryData]:
-    """The entries the rules need, in one query whatever the length of the diary: the last
-    RECENT_DAYS days, and the diary's first FIRST_DAYS entries, which hold every entry of
-    its first FIRST_DAYS days (one entry a day at most; the rules read only those).
-
-    Plain SQL (the same on SQLite and PostgreSQL) because this runs on every save: the
-    database answers in a tenth of the time the ORM took to build the query and convert
-    the rows (0.3 ms against 3.5 ms).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _diary_sql(),
-            [user.pk, today - dt.timedelta(days=RECENT_DAYS - 1), today, user.pk, FIRST_DAYS],
-        )
-        rows = cursor.fetchall()
-    return [_entry_data_of(row) for row in rows]
-
-
-def _entry_data_of(values: Iterable[Any]) -> EntryData:
-    """EntryData from a row or a model's values, in EVALUATED's order: lists as tuples
-    (JSON text from SQLite and from Django's PostgreSQL connection), booleans (0 and 1 in
-    a raw SQLite row), days as dates."""
-    row = list(values)
-    for index, read in CONVERTED:
-        row[index] = read(row[index])
-    return EntryData(*row)
+def read_diary(user: User, today: dt.date | None = None) -> PersonsDiary:
+    """The journal's answers for this person: `settings.TRIAGE_DIARY_READER` names the
+    function that reads them (the journal's, above triage in the apps' order)."""
+    return _diary_reader(settings.TRIAGE_DIARY_READER)(user, today)
 
 
 @cache
-def _diary_sql() -> str:
-    # A UNION, not one WHERE with an OR: each half reads only its own rows through the
-    # (user, date) index, where the OR made the database read the person's whole diary.
-    table, column = table_and_columns(Entry, *EVALUATED, "user")
-    columns = ", ".join(column[field] for field in EVALUATED)
-    user, date = column["user"], column["date"]
-    return (
-        f"SELECT {columns} FROM {table} WHERE {user} = %s AND {date} >= %s AND {date} <= %s "
-        f"UNION SELECT {columns} FROM ("
-        f"SELECT {columns} FROM {table} WHERE {user} = %s ORDER BY {date} LIMIT %s"
-        f") AS first_days ORDER BY {date}"
-    )
-
-
-def _as_tuple(value: Any) -> tuple[Any, ...]:
-    return tuple(json.loads(value) if isinstance(value, str) else value or ())
-
-
-def _as_date(value: Any) -> Any:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-# The columns a raw row holds in another form than EntryData, each with its reader: a
-# diary read converts about 200 values.
-CONVERTED: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
-    (index, _as_tuple if name in LIST_COLUMNS else bool if name in BOOLEAN_COLUMNS else _as_date)
-    for index, name in enumerate(EVALUATED)
-    if name in LIST_COLUMNS or name in BOOLEAN_COLUMNS or name == "date"
-)
-
-
-def evaluate_person(user: User, today: dt.date | None = None) -> Evaluation:
-    profile = profile_of(user)
-    if today is None:
-        today = profile.local_today() if profile else timezone.now().date()
-    return evaluate(
-        profile_data(profile, active_clearances(user)),
-        entries_for_evaluation(user, today),
-        today,
-        profile_date=profile.local_date_created() if profile else None,
-        answered_on=profile.answer_dates() if profile else None,
-    )
+def _diary_reader(path: str) -> Callable[[User, dt.date | None], PersonsDiary]:
+    reader: Callable[[User, dt.date | None], PersonsDiary] = import_string(path)
+    return reader
 
 
 def recheck(

@@ -94,7 +94,7 @@ def test_patient_pages_have_no_small_targets(browser, live_server, settings) -> 
              "/summaries/schedule/", "/sharing/", "/sharing/new/", "/my-data/",
              "/my-data/import/", "/my-data/delete-account/", "/onboarding/", "/accounts/",
              "/accounts/password/change/", "/accounts/two-step/", "/notifications/",
-             "/notifications/preferences/"]  # fmt: skip
+             "/settings/notifications/"]  # fmt: skip
     assert small_targets(browser, live_server.url, paths, patient) == {}
 
 

@@ -17,7 +17,7 @@ from tracker.models import Profile
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("notify:preferences")
+PAGE = reverse("tracker:notification_settings")
 NOW = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)  # noon in London
 
 
@@ -174,3 +174,9 @@ def test_bad_answers_get_a_message_and_change_nothing(alice_client, alice, chang
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_the_old_address_of_the_settings_leads_to_them(alice_client) -> None:
+    response = alice_client.get("/notifications/preferences/")
+    assert response.status_code == 302
+    assert response["Location"] == PAGE

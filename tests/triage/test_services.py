@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from notify.models import Channel, Delivery, Kind, Message, Outcome
+from tracker.evaluation import entries_for_evaluation
 from tracker.models import Entry
 from tracker.services import delete_entry, save_entry, update_profile
 from triage.diary import EntryData
 from triage.models import Finding, FindingState
 from triage.rules import RULES
-from triage.services import acknowledge, entries_for_evaluation, recheck
+from triage.services import acknowledge, recheck
 
 pytestmark = pytest.mark.django_db
 
