@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "tracker",
+    "exercises",
     "triage",
     "notify",
     "axes",  # sign-in lockouts; its Access attempts in the admin lift one by hand
