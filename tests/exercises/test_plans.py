@@ -13,7 +13,7 @@ from exercises import plans, queries
 from exercises.adherence import total
 from exercises.models import Exercise, ExerciseDay, Plan
 from exercises.plans import PlanError, Prescription
-from tests.conftest import make_patient, make_physio
+from tests.conftest import enable_second_factor, make_patient, make_physio
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +161,19 @@ def test_counting_many_people_costs_the_same_queries_whatever_their_history(alic
         for n in range(6):
             plans.record_exercise_day(patient=person, day=day(n), marks={"walk": "done"})
     assert counted([alice, *others]) == one == 5
+
+
+def test_an_administrator_can_add_an_exercise_to_the_library(client, admin_user):
+    enable_second_factor(admin_user)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/exercises/exercise/add/",
+        {
+            "code": "towel-roll", "name": "Towel roll stretch",
+            "steps": '["Roll a towel.", "Lie on it along your spine.", "Breathe slowly."]',
+            "feel": "A gentle opening of the chest.", "stop_if": "Pain in the ribs.",
+            "sets": 1, "hold_seconds": 60, "position": 20,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content[:500]
+    assert library("towel-roll").dose() == "hold 60 seconds"
