@@ -98,6 +98,14 @@ class Plan(models.Model):
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.ended_at is None
 
+    def latest_version(self) -> PlanVersion | None:
+        """The newest version (read from prefetched versions when there are some)."""
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.number) if versions else None
+
+    def times_changed(self) -> int:
+        return max(len(self.versions.all()) - 1, 0)
+
     def is_live(self, day: dt.date) -> bool:
         return (
             self.accepted_on is not None

@@ -116,11 +116,6 @@ def current_plans(patient_id: int) -> QuerySet[Plan]:
     )
 
 
-def latest_version(plan: Plan) -> PlanVersion | None:
-    versions = version_list(plan)
-    return versions[-1] if versions else None
-
-
 def items_due_on(patient_id: int, day: dt.date) -> list[PlanItem]:
     """The exercises of the person's accepted plans scheduled for `day` (3 queries)."""
     due: list[PlanItem] = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import entries, history, my_data, pages, profile, sync
+from tracker.views import entries, exercises, history, my_data, pages, profile, sync
 
 app_name = "tracker"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("my-data/import/", my_data.import_diary, name="import"),
     path("my-data/delete-account/", my_data.delete_account, name="delete_account"),
     path("self-care/", pages.self_care, name="self_care"),
+    path("exercises/", exercises.my_exercises, name="my_exercises"),
+    path("exercises/choose/", exercises.choose_exercises, name="choose_exercises"),
+    path("exercises/<int:pk>/accept/", exercises.accept_plan, name="accept_plan"),
+    path("exercises/<int:pk>/end/", exercises.end_plan, name="end_plan"),
 ]
