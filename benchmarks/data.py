@@ -23,9 +23,12 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from benchmarks.fastinsert import insert_rows
-from tracker.models import Entry, PegResponse, Profile, Share, SummarySchedule, WeeklySummary
+from sharing.models import Share
+from summaries.models import PegResponse, SummarySchedule, WeeklySummary
+from summaries.numbers import compute_week, week_start_of
+from summaries.services import week_summarised_on
+from tracker.models import Entry, Profile
 from tracker.reminders import local_moment
-from tracker.summaries import compute_week, week_start_of, week_summarised_on
 from tracker.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep
 from triage.diary import EntryData
 from triage.models import Finding, FindingState, Level

@@ -17,7 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from config.celery import app
 from notify.models import Channel, Delivery, Kind, Message, Outcome
-from tracker import reminders, summaries
+from summaries import services as summaries
+from tracker import reminders
 
 CHANNELS = (Channel.IN_APP, Channel.EMAIL)
 BEAT_PERIOD = 60  # seconds: beat runs the reminder dispatcher every minute

@@ -19,6 +19,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(),  # every minute
     },
     "build-weekly-summaries": {
+        # summaries.tasks keeps the name it had in tracker, so queued tasks still resolve.
         "task": "tracker.summary_tasks.build_weekly_summaries",
         "schedule": crontab(minute="*/15"),
     },

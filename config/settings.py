@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "accounts",
+    "sharing",
+    "summaries",
     "tracker",
     "exercises",
     "triage",
@@ -238,8 +240,6 @@ ENQUEUE_PAUSE_AFTER_FAILURE = timedelta(seconds=30)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Task modules beyond each app's tasks.py, which autodiscovery finds on its own.
-CELERY_IMPORTS = ["tracker.summary_tasks"]
 CELERY_TASK_ROUTES = {"triage.tasks.*": {"queue": "escalations"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import sharing.urls
 from config import pwa, views
 
 urlpatterns = [
@@ -13,8 +14,8 @@ urlpatterns = [
     path("", include("tracker.urls")),
     path("", include("triage.urls")),
     path("notifications/", include("notify.urls")),
-    path("sharing/", include("tracker.sharing_urls")),
-    path("physio/", include("tracker.physio_urls")),
-    path("summaries/", include("tracker.summary_urls")),
+    path("sharing/", include(sharing.urls.patient_urls)),
+    path("physio/", include(sharing.urls.physiotherapist_urls)),
+    path("summaries/", include("summaries.urls")),
     path("admin/", admin.site.urls),
 ]

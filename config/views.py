@@ -16,7 +16,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("tracker:today")
     if user.is_approved_physiotherapist:
         return redirect("physio:caseload")
-    return render(request, "physio_home.html")
+    return render(request, "sharing/physio/home.html")
 
 
 @login_not_required

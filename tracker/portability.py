@@ -22,7 +22,6 @@ from accounts.audit import record
 from accounts.erasure import erase_traces_of
 from accounts.models import AuditAction, User
 from exercises import portability as exercise_data
-from tracker.exports.csv import write_entries
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
 from tracker.queries import today_of
 from tracker.services import (
@@ -32,6 +31,7 @@ from tracker.services import (
     get_or_create_profile,
     raised_by_answers,
 )
+from tracker.spreadsheet import write_entries
 from triage.diary import (
     DiaryDocument,
     DiaryFormatError,

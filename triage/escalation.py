@@ -126,7 +126,7 @@ def escalation_channels(user: User) -> list[str]:
 
 
 def alert_recipients(finding: Finding) -> list[User]:
-    from tracker.sharing import physiotherapists_receiving_alerts
+    from sharing.consent import physiotherapists_receiving_alerts
 
     return physiotherapists_receiving_alerts(finding.user)
 

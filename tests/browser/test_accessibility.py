@@ -9,9 +9,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from accounts.models import User
+from sharing.models import Share
 from tests.browser.conftest import DESKTOP, PHONE, log_in_with_code, pages_at_both_sizes
 from tests.conftest import PASSWORD, make_patient, make_physio
-from tracker.models import Entry, Share
+from tracker.models import Entry
 from triage.services import recheck
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +60,8 @@ def test_patient_pages_have_no_axe_violations(browser, live_server) -> None:
     entry = Entry.objects.filter(user=patient).latest("date")
     pages = [*PATIENT_PAGES, f"/entries/{entry.pk}/", f"/entries/{entry.pk}/?saved=1",
              f"/entries/{entry.pk}/delete/"]  # fmt: skip
-    from tracker.summaries import build_summaries, week_start_of
+    from summaries.numbers import week_start_of
+    from summaries.services import build_summaries
 
     last_week = week_start_of(today) - dt.timedelta(days=7)
     build_summaries(user_ids=[patient.pk], week_start=last_week, time_zone="Europe/London")

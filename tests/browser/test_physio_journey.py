@@ -29,7 +29,7 @@ def test_share_by_code_review_first_in_caseload_pdf_then_revoke_gives_404(
         Entry.objects.create(user=calm, date=today - dt.timedelta(days=days_ago), pain=2)
     recheck(patient)
     physio = make_physio("pt@example.com", "PH9")
-    from tracker.models import Share
+    from sharing.models import Share
 
     Share.objects.create(patient=calm, physiotherapist=physio)
 

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
+from sharing.models import Share
 from tests.browser.conftest import DESKTOP, log_in_with_code
 from tests.conftest import PASSWORD, make_patient, make_physio
-from tracker.models import Entry, Share
+from tracker.models import Entry
 from triage.services import recheck
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,10 +8,12 @@ import datetime as dt
 import pytest
 
 from accounts.models import User
+from sharing.models import Share
+from summaries.numbers import week_start_of
+from summaries.services import build_summaries
 from tests.browser.conftest import pages_at_both_sizes
 from tests.conftest import make_patient, make_physio
-from tracker.models import Entry, Share
-from tracker.summaries import build_summaries, week_start_of
+from tracker.models import Entry
 from triage.services import recheck
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from notify.models import Channel, Delivery, Kind, Message, Outcome
+from sharing.models import Share
 from tests.conftest import UNREACHABLE_BROKER, point_celery_at
-from tracker.models import Profile, Share
+from tracker.models import Profile
 from tracker.services import save_entry
 from triage.models import EscalationOutbox, Finding, OutboxStep
 

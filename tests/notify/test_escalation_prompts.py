@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notify.models import Channel, Delivery, Kind, Message
-from tracker.models import Share
+from sharing.models import Share
 from tracker.services import save_entry
 from triage import escalation
 from triage.models import EscalationOutbox, Finding, FindingState, OutboxStep

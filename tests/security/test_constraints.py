@@ -19,17 +19,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, RecoveryCode, Role, SecondFactor, User
 from notify.models import Delivery, Message, NotificationPreference
-from tracker.models import (
-    ClinicalNote,
-    Entry,
-    PegResponse,
-    Profile,
-    Share,
-    ShareCode,
-    ShareInvitation,
-    SummarySchedule,
-    WeeklySummary,
-)
+from sharing.models import ClinicalNote, Share, ShareCode, ShareInvitation
+from summaries.models import PegResponse, SummarySchedule, WeeklySummary
+from tracker.models import Entry, Profile
 from triage.models import EscalationOutbox, Finding, ProfileFlagClearance
 
 pytestmark = pytest.mark.django_db

@@ -23,10 +23,11 @@ from accounts import ratelimit
 from accounts.models import AuditAction, AuditEvent, Role, User
 from exercises import plans
 from exercises.plans import Prescription
+from sharing.models import Share
 from tests.conftest import PASSWORD, enable_second_factor, found
 from tests.security.test_privacy import everything_about
 from tests.tracker.test_entries import entry_form
-from tracker.models import Profile, Share
+from tracker.models import Profile
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from sharing.models import Share
 from tests.security.test_url_walker import concrete_urls, routes
-from tracker.models import Entry, Share
+from tracker.models import Entry
 from tracker.portability import MAX_IMPORT_BYTES
 
 pytestmark = pytest.mark.django_db

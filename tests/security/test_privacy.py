@@ -28,19 +28,11 @@ from notify.models import (
     Outcome,
     PushSubscription,
 )
+from sharing import consent
+from sharing.models import ClinicalNote, Share, ShareCode, ShareInvitation
+from summaries.models import PegResponse, SummarySchedule, WeeklySummary
 from tests.conftest import PASSWORD, enable_second_factor
-from tracker import sharing
-from tracker.models import (
-    ClinicalNote,
-    Entry,
-    PegResponse,
-    Profile,
-    Share,
-    ShareCode,
-    ShareInvitation,
-    SummarySchedule,
-    WeeklySummary,
-)
+from tracker.models import Entry, Profile
 from triage.escalation import send_to_physiotherapist
 from triage.models import EscalationOutbox, Finding, OutboxStep, ProfileFlagClearance
 
@@ -70,7 +62,7 @@ def everything_about(alice: User, physio: User) -> None:
     ProfileFlagClearance.objects.create(user=alice, code="AGE", cleared_by=alice)
     Share.objects.create(patient=alice, physiotherapist=physio)
     ShareInvitation.objects.create(patient=alice, physiotherapist=physio)
-    sharing.create_share_code(patient=alice, terms=sharing.Terms())
+    consent.create_share_code(patient=alice, terms=consent.Terms())
     ClinicalNote.objects.create(physiotherapist=physio, patient=alice, text="about alice")
     reminder = Message.objects.create(
         key="reminder:alice", user=alice, kind=Kind.REMINDER, title="t", body="b"

@@ -14,9 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import ratelimit
+from sharing.models import Share, ShareCode, ShareInvitation
 from tests.pwa.test_offline_sync import replay_of
 from tests.tracker.test_entries import entry_form
-from tracker.models import Entry, Share, ShareCode, ShareInvitation
+from tracker.models import Entry
 
 pytestmark = pytest.mark.django_db
 

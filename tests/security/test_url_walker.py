@@ -23,8 +23,9 @@ from accounts.models import Role, User
 from exercises import plans
 from exercises.models import Exercise
 from exercises.plans import Prescription
+from sharing.models import Share
 from tests.conftest import PASSWORD, enable_second_factor, make_patient
-from tracker.models import Entry, Share
+from tracker.models import Entry
 from triage.services import recheck
 
 pytestmark = pytest.mark.django_db

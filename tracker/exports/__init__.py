@@ -1,3 +1,0 @@
-"""What a physiotherapist takes away from a shared diary: a one-page PDF, a CSV of the
-entries and a FHIR R4B Bundle. All three read the same `PatientRecord`, so they show the
-same period, the same findings and (only when the patient chose so) the same notes."""
