@@ -38,6 +38,7 @@ from sharing.exports.record import (
     week_glance,
 )
 from sharing.models import ClinicalNote, Share, ShareInvitation
+from sharing.plan_progress import review_of
 from summaries.numbers import week_start_of
 from summaries.services import numbers_for
 from tracker.charts import pain_chart
@@ -176,7 +177,7 @@ def _pending_invitation_or_404(
 # --- One patient ---------------------------------------------------------------------------
 
 
-def _share_or_404(request: AuthenticatedRequest, patient_id: int) -> Share:
+def share_or_404(request: AuthenticatedRequest, patient_id: int) -> Share:
     """The only way to a patient: a live share with the physiotherapist asking."""
     return get_object_or_404(
         consent.shares_with(request.user).select_related("patient", "patient__profile"),
@@ -193,18 +194,19 @@ def _record_for(request: AuthenticatedRequest, share: Share) -> PatientRecord:
 @require_GET
 @vary_on_headers("HX-Request")
 def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     patient_data = _record_for(request, share)
     note = ClinicalNote.objects.filter(physiotherapist=request.user, patient=share.patient).first()
     record(request, AuditAction.VIEW, share.patient, detail=f"{patient_data.days} days")
     # A period link swaps only its section; going back in the browser needs the whole page.
-    glance = None
+    glance = exercises = None
     if request.htmx and not request.htmx.history_restore_request:
         template = "sharing/physio/review.html#period"
     else:
         template = "sharing/physio/review.html"
         this_week = numbers_for(share.patient, week_start_of(patient_data.end))
         glance = week_glance(patient_data, this_week)
+        exercises = review_of(share.patient, request.user, patient_data.end)
     response = render(
         request,
         template,
@@ -217,6 +219,7 @@ def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
             ),
             "periods": PERIODS,
             "glance": glance,
+            "exercises": exercises,
             "note": note,
             "note_form": ClinicalNoteForm(initial={"text": note.text if note else ""}),
         },
@@ -228,7 +231,7 @@ def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
 @approved_physiotherapist_required
 @require_POST
 def save_note(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     form = ClinicalNoteForm(request.POST)
     if form.is_valid():
         ClinicalNote.objects.update_or_create(
@@ -252,7 +255,7 @@ def _profile_code(code: str) -> str:
 @approved_physiotherapist_required
 @require_POST
 def check_flag(request: AuthenticatedRequest, patient_id: int, code: str) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     clear_profile_flag(patient=share.patient, code=_profile_code(code), by=request.user)
     record(request, AuditAction.FLAG_CHECKED, share.patient, detail=code)
     messages.success(request, f"Recorded under your name: {code} has been checked.")
@@ -262,7 +265,7 @@ def check_flag(request: AuthenticatedRequest, patient_id: int, code: str) -> Htt
 @approved_physiotherapist_required
 @require_POST
 def undo_check(request: AuthenticatedRequest, patient_id: int, code: str) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     undo_profile_flag_clearance(patient=share.patient, code=_profile_code(code), by=request.user)
     record(request, AuditAction.FLAG_CHECK_UNDONE, share.patient, detail=code)
     messages.success(request, f"Undone: {code} is checked again with every entry.")
@@ -274,7 +277,7 @@ def undo_check(request: AuthenticatedRequest, patient_id: int, code: str) -> Htt
 def acknowledge_finding(
     request: AuthenticatedRequest, patient_id: int, finding_id: int
 ) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     finding = get_object_or_404(Finding, pk=finding_id, user=share.patient, state=FindingState.OPEN)
     acknowledge(finding=finding, by=request.user)
     record(request, AuditAction.ALERT_ACKNOWLEDGED, share.patient, detail=finding.code)
@@ -294,7 +297,7 @@ def _attachment(response: HttpResponse, share: Share, data: PatientRecord, ext: 
 @approved_physiotherapist_required
 @require_GET
 def export_pdf(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     data = _record_for(request, share)
     pdf = consultation_pdf(data, generated_at=timezone.now(), for_name=request.user.name)
     record(request, AuditAction.EXPORT_PDF, share.patient, detail=f"{data.days} days")
@@ -306,7 +309,7 @@ def export_pdf(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
 @approved_physiotherapist_required
 @require_GET
 def export_csv(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     data = _record_for(request, share)
     record(request, AuditAction.EXPORT_CSV, share.patient, detail=f"{data.days} days")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -318,7 +321,7 @@ def export_csv(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
 @approved_physiotherapist_required
 @require_GET
 def export_fhir(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     data = _record_for(request, share)
     bundle = diary_bundle(data, generated_at=timezone.now())
     record(request, AuditAction.EXPORT_FHIR, share.patient, detail=f"{data.days} days")
