@@ -50,7 +50,9 @@ def test_a_physiotherapist_suggests_a_plan_that_waits_for_the_patient(
     assert response.status_code == 302
     plan = Plan.objects.get(patient=alice)
     assert plan.prescribed_by == physio and plan.is_pending
-    items = list(plan.latest_version().items.all())
+    version = plan.latest_version()
+    assert version is not None
+    items = list(version.items.all())
     assert [(i.name, i.times_a_day, i.weekdays, i.dose()) for i in items] == [
         ("Chin tuck", 2, [0, 1, 2, 3, 4, 5, 6], "10 times, hold 3 seconds"),
         ("Wall slide", 1, [0, 1, 2, 3, 4, 5, 6], "10 times"),
