@@ -50,6 +50,14 @@ def last_seven_days(
     return seen
 
 
+def exercise_days(
+    patient: User, start: dt.date, end: dt.date
+) -> dict[dt.date, tuple[float, float]]:
+    """Day -> (sessions done, sessions prescribed), for the chart's row of marks."""
+    counts = queries.day_counts_by_patient([patient.pk], start, end, {patient.pk: end})
+    return {d.day: (d.done, d.prescribed) for d in counts.get(patient.pk, [])}
+
+
 @dataclass(frozen=True)
 class Week:
     start: dt.date

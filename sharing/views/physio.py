@@ -38,7 +38,7 @@ from sharing.exports.record import (
     week_glance,
 )
 from sharing.models import ClinicalNote, Share, ShareInvitation
-from sharing.plan_progress import review_of
+from sharing.plan_progress import exercise_days, review_of
 from summaries.numbers import week_start_of
 from summaries.services import numbers_for
 from tracker.charts import pain_chart
@@ -215,7 +215,10 @@ def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
             "patient": share.patient,
             "record": patient_data,
             "chart": pain_chart(
-                patient_data.entries, start=patient_data.start, end=patient_data.end
+                patient_data.entries,
+                start=patient_data.start,
+                end=patient_data.end,
+                exercises=exercise_days(share.patient, patient_data.start, patient_data.end),
             ),
             "periods": PERIODS,
             "glance": glance,
