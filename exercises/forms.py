@@ -11,7 +11,16 @@ from typing import Any
 
 from django import forms
 
-from exercises.models import EVERY_DAY, MAX_TIMES_A_DAY, WEEKDAYS, Exercise, PlanItem
+from exercises.models import (
+    EVERY_DAY,
+    MAX_TIMES_A_DAY,
+    WEEKDAYS,
+    Done,
+    Exercise,
+    ExerciseDay,
+    PainAfter,
+    PlanItem,
+)
 from exercises.plans import Prescription
 
 DAY_CHOICES = [(str(n), name) for n, name in enumerate(WEEKDAYS)]
@@ -194,3 +203,55 @@ class PlanForm(forms.Form):
                 )
             )
         return picked
+
+
+SHOWN = "exercises_shown"
+
+
+class ExerciseDayForm(forms.Form):
+    """The exercises due on a day, in the daily entry: done, some or not today for each (one
+    tap, nothing ticked beforehand), and how the pain was after them."""
+
+    pain_after = forms.ChoiceField(
+        label="After your exercises, was your pain better, the same or worse?",
+        choices=PainAfter.choices,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "chips"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        items: list[PlanItem],
+        logged: ExerciseDay | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        marks = {mark.key: mark.done for mark in logged.marks.all()} if logged else {}
+        for item in items:
+            self.fields[f"exercise-{item.key}"] = forms.ChoiceField(
+                label=item.name,
+                choices=Done.choices,
+                required=False,
+                initial=marks.get(item.key),
+                help_text=f"{item.dose()}, {_times(item.times_a_day)}",
+                widget=forms.RadioSelect(attrs={"class": "chips"}),
+            )
+        self.order_fields([f"exercise-{item.key}" for item in items] + ["pain_after"])
+        if logged is not None:
+            self.fields["pain_after"].initial = logged.pain_after
+
+    def exercise_fields(self) -> list[forms.BoundField]:
+        return [self[f"exercise-{item.key}"] for item in self.items]
+
+    def marks(self) -> dict[str, str]:
+        return {
+            item.key: done
+            for item in self.items
+            if (done := self.cleaned_data.get(f"exercise-{item.key}"))
+        }
+
+
+def _times(times_a_day: int) -> str:
+    return "once today" if times_a_day == 1 else f"{times_a_day} times today"

@@ -103,3 +103,73 @@ def test_a_plan_form_with_a_mistake_says_so_at_the_field_and_saves_nothing(
     if field:
         assert form.errors[field]
     assert not Plan.objects.exists()
+
+
+# --- In the daily entry ----------------------------------------------------------------
+
+
+def own_plan(person, weekdays=(0, 1, 2, 3, 4, 5, 6)) -> Plan:
+    return plans.choose_own_plan(
+        patient=person, today=person.profile.local_today(),
+        prescriptions=[
+            Prescription(exercise=Exercise.objects.get(code="chin-tuck"), times_a_day=2),
+            Prescription(exercise=Exercise.objects.get(code="walk"), weekdays=list(weekdays)),
+        ],
+    )  # fmt: skip
+
+
+def test_the_entry_shows_the_days_exercises_with_nothing_ticked(alice_client, alice) -> None:
+    assert "Your exercises today" not in alice_client.get(reverse("tracker:today")).content.decode()
+    own_plan(alice)
+    page = alice_client.get(reverse("tracker:today")).content.decode()
+    assert "Your exercises today" in page and "2 to tick off" in page
+    assert 'name="exercise-chin-tuck"' in page and "10 times, hold 3 seconds, 2 times today" in page
+    assert (
+        'value="done" checked' not in page
+        and "checked" not in page.split("entry-exercises")[1].split("</details>")[0]
+    )
+
+
+def test_saving_the_entry_keeps_the_exercises_and_the_answer_after_them(
+    alice_client, alice
+) -> None:
+    from exercises.models import ExerciseDay
+    from tests.tracker.test_entries import entry_form
+
+    own_plan(alice)
+    today = alice.profile.local_today()
+    data = entry_form(today, **{"exercises_shown": "1", "exercise-chin-tuck": "some",
+                                "exercise-walk": "done", "pain_after": "better"})  # fmt: skip
+    response = alice_client.post(reverse("tracker:today"), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    logged = ExerciseDay.objects.get(patient=alice, day=today)
+    assert {m.key: m.done for m in logged.marks.all()} == {"chin-tuck": "some", "walk": "done"}
+    assert logged.pain_after == "better"
+    page = alice_client.get(reverse("tracker:today"), follow=True).content.decode()
+    section = page.split('id="entry-exercises"')[1].split("</details>")[0]
+    assert section.count("checked") == 3  # as saved
+
+
+def test_a_form_without_the_exercises_leaves_the_log_as_it_was(alice_client, alice) -> None:
+    from exercises.models import ExerciseDay
+    from tests.tracker.test_entries import entry_form
+
+    own_plan(alice)
+    today = alice.profile.local_today()
+    plans.record_exercise_day(patient=alice, day=today, marks={"walk": "done"})
+    alice_client.post(reverse("tracker:today"), entry_form(today))  # an offline copy, say
+    assert ExerciseDay.objects.get(day=today).marks.get().done == "done"
+
+
+def test_an_unknown_answer_is_refused_at_the_field_and_nothing_is_saved(
+    alice_client, alice
+) -> None:
+    from tests.tracker.test_entries import entry_form
+
+    own_plan(alice)
+    today = alice.profile.local_today()
+    data = entry_form(today, **{"exercises_shown": "1", "exercise-walk": "twice"})
+    response = alice_client.post(reverse("tracker:today"), data)
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    assert not alice.entries.exists()
