@@ -138,6 +138,8 @@ class WeekNumbers:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WeekNumbers:
+        """Summaries stored before exercise plans have no "exercises": no plan then."""
+        exercises = data.get("exercises")
         return cls(
             **{
                 **data,
@@ -147,9 +149,7 @@ class WeekNumbers:
                 "night_pain": Comparison(**data["night_pain"]),
                 "findings": tuple(RaisedFinding(**f) for f in data["findings"]),
                 "associations": tuple(Association(**a) for a in data["associations"]),
-                "exercises": Adherence(**exercises)
-                if (exercises := data.get("exercises"))
-                else None,
+                "exercises": Adherence(**exercises) if exercises else None,
             }
         )
 
