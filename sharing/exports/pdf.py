@@ -189,16 +189,15 @@ def _plan_lines(plans: PlanRecord) -> list[str]:
         )
         about = [f"from {shown.first_day:%d %b %Y}"]
         if shown.last_day is not None:
-            about.append(f"ended after {shown.last_day:%d %b %Y}")
+            about.append(f"ended, last day {shown.last_day:%d %b %Y}")
         if version.review_on is not None:
             about.append(f"review {version.review_on:%d %b %Y}")
-        line = f"{who}, {', '.join(about)}."
-        if version.note:
-            line += f" Note: {version.note}"
-        lines.append(line)
+        lines.append(f"{who}, {', '.join(about)}.")
         for item in shown.items:
             times = "once a day" if item.times_a_day == 1 else f"{item.times_a_day} times a day"
             lines.append(f"  - {item.name}: {item.dose()}; {times}; {item.days_in_words()}")
+        if version.note:  # after the exercises, so a long note never hides them
+            lines.append(f"  Note: {version.note}")
     return [plain(line.replace("\n", " ")) for line in lines]
 
 
@@ -246,7 +245,11 @@ def _exercises(pdf: FPDF, plans: PlanRecord) -> None:
     earlier = len(plans.weeks) - MAX_WEEK_ROWS
     if earlier > 0:
         pdf.set_font("Helvetica", "I", 7.5)
-        pdf.cell(0, ROW_HEIGHT, f"{earlier} earlier weeks: see the FHIR record.")
+        pdf.cell(
+            0,
+            ROW_HEIGHT,
+            f"{earlier} earlier weeks: see the exercise log (CSV) or the FHIR record.",
+        )
         pdf.ln(ROW_HEIGHT)
     pdf.ln(2)
 

@@ -117,7 +117,7 @@ def test_the_pdf_shows_the_plan_and_adherence_week_by_week(
     assert "Home exercises" in text
     assert "Prescribed by Charlie" in text
     assert f"review {review_on:%d %b %Y}" in text
-    assert "Little and often." in text
+    assert "Note: Little and often." in text
     assert "Chin tuck: 10 times, hold 3 seconds; 2 times a day; every day" in text
     assert "Doorway stretch: 2 minutes; once a day; every day" in text
     # 14 days of 3 sessions: 3.5 done this week, 3 the week before.
@@ -148,7 +148,7 @@ def test_a_year_of_plans_and_a_full_diary_still_fit_on_one_page(
     for n in range(3):
         prescribe(alice, physio, accepted_days_ago=300 - n, note="A long note. " * 30)
     text = pdf_text(export(physio_client, "physio:export_pdf", alice, 365))
-    assert "earlier weeks: see the FHIR record" in text
+    assert "earlier weeks: see the exercise log (CSV) or the FHIR record." in text
     assert "More exercises: see Upright." in text
 
 
@@ -283,6 +283,8 @@ def test_an_ended_plan_is_completed_or_revoked_by_its_review_date(
         ("completed", days_ago(alice, 6).isoformat()),
     ]
     assert {a["detail"]["status"] for a in care_plans[0]["activity"]} == {"stopped"}
+    text = pdf_text(export(physio_client, "physio:export_pdf", alice))
+    assert text.count(f"ended, last day {days_ago(alice, 6):%d %b %Y}") == 2
 
 
 def test_without_a_plan_the_bundle_has_no_care_plan_and_no_adherence(
