@@ -9,7 +9,7 @@ physiotherapist to look at the plan: not a red flag, and never sent to the patie
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from accounts.models import User
@@ -100,40 +100,44 @@ def review_of(patient: User, physiotherapist: User, today: dt.date) -> ExerciseR
 
 
 def _weeks(patient: User, days: Sequence[DayCount], first: dt.date, today: dt.date) -> list[Week]:
-    """Seven-day blocks ending today, newest first, with the mean day pain of each."""
-    weeks = []
-    for n in range(WEEKS_SHOWN):
-        end = today - dt.timedelta(days=7 * n)
-        start = end - dt.timedelta(days=6)
-        block = [d for d in days if start <= d.day <= end]
-        answers = [d.pain_after for d in block if d.is_plan_day]
-        weeks.append(
-            Week(
-                start=start,
-                end=end,
-                adherence=adherence.total(block),
-                mean_pain=None,
-                better=answers.count("better"),
-                same=answers.count("same"),
-                worse=answers.count("worse"),
-            )
-        )
-    means = _mean_pain_by_week(patient, first, today)
-    return [
-        Week(**{**week.__dict__, "mean_pain": means.get(week.start)})
-        for week in weeks
-        if week.adherence.prescribed or means.get(week.start) is not None
-    ]
-
-
-def _mean_pain_by_week(patient: User, first: dt.date, today: dt.date) -> dict[dt.date, float]:
-    """Mean day pain per 7-day block ending today, keyed by the block's first day."""
-    rows = Entry.objects.filter(user=patient, date__range=(first, today)).values_list(
+    pains = Entry.objects.filter(user=patient, date__range=(first, today)).values_list(
         "date", "pain"
     )
-    blocks: dict[dt.date, list[int]] = {}
-    for day, pain in rows:
-        back = (today - day).days // 7
-        start = today - dt.timedelta(days=7 * back + 6)
-        blocks.setdefault(start, []).append(pain)
-    return {start: sum(pains) / len(pains) for start, pains in blocks.items()}
+    return weeks_back_from(today, first, days, pains)
+
+
+def weeks_back_from(
+    end: dt.date, first: dt.date, days: Sequence[DayCount], pains: Iterable[tuple[dt.date, int]]
+) -> list[Week]:
+    """Seven-day blocks ending on `end`, newest first, back to `first` (the oldest block cut
+    at `first`), each with its adherence, mean day pain and answers after exercising. Only
+    the blocks with a plan day or a logged pain. Pure: the callers read days and pains."""
+    pains_by_start: dict[dt.date, list[int]] = {}
+    for day, pain in pains:
+        if first <= day <= end:
+            pains_by_start.setdefault(_block_start(day, end, first), []).append(pain)
+    weeks = []
+    block_end = end
+    while block_end >= first:
+        start = _block_start(block_end, end, first)
+        block = [d for d in days if start <= d.day <= block_end]
+        answers = [d.pain_after for d in block if d.is_plan_day]
+        block_pains = pains_by_start.get(start)
+        week = Week(
+            start=start,
+            end=block_end,
+            adherence=adherence.total(block),
+            mean_pain=sum(block_pains) / len(block_pains) if block_pains else None,
+            better=answers.count("better"),
+            same=answers.count("same"),
+            worse=answers.count("worse"),
+        )
+        if week.adherence.prescribed or week.mean_pain is not None:
+            weeks.append(week)
+        block_end = start - dt.timedelta(days=1)
+    return weeks
+
+
+def _block_start(day: dt.date, end: dt.date, first: dt.date) -> dt.date:
+    back = (end - day).days // 7
+    return max(end - dt.timedelta(days=7 * back + 6), first)

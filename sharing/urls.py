@@ -51,6 +51,11 @@ physiotherapist_urls = (
         path("patients/<int:patient_id>/plans/<int:plan_id>/end/", plans.end_plan, name="end_plan"),
         path("patients/<int:patient_id>/export.pdf", physio.export_pdf, name="export_pdf"),
         path("patients/<int:patient_id>/export.csv", physio.export_csv, name="export_csv"),
+        path(
+            "patients/<int:patient_id>/export_exercises.csv",
+            physio.export_exercise_log,
+            name="export_exercise_log",
+        ),
         path("patients/<int:patient_id>/export.json", physio.export_fhir, name="export_fhir"),
     ],
     "physio",

@@ -27,8 +27,10 @@ from accounts.models import AuditAction
 from accounts.requests import AuthenticatedRequest
 from sharing import consent
 from sharing.caseload import PAGE_SIZE, caseload, rows_for
+from sharing.exports.exercise_csv import write_exercise_log
 from sharing.exports.fhir import diary_bundle
 from sharing.exports.pdf import consultation_pdf
+from sharing.exports.plan_record import plan_record
 from sharing.exports.record import (
     PERIODS,
     PROFILE_CODES,
@@ -291,8 +293,10 @@ def acknowledge_finding(
 # --- Exports -------------------------------------------------------------------------------
 
 
-def _attachment(response: HttpResponse, share: Share, data: PatientRecord, ext: str) -> None:
-    filename = f"upright-{share.patient_id}-{data.start:%Y%m%d}-{data.end:%Y%m%d}.{ext}"
+def _attachment(
+    response: HttpResponse, share: Share, data: PatientRecord, ext: str, suffix: str = ""
+) -> None:
+    filename = f"upright-{share.patient_id}-{data.start:%Y%m%d}-{data.end:%Y%m%d}{suffix}.{ext}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     add_never_cache_headers(response)
 
@@ -302,7 +306,9 @@ def _attachment(response: HttpResponse, share: Share, data: PatientRecord, ext: 
 def export_pdf(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
     share = share_or_404(request, patient_id)
     data = _record_for(request, share)
-    pdf = consultation_pdf(data, generated_at=timezone.now(), for_name=request.user.name)
+    pdf = consultation_pdf(
+        data, plan_record(data), generated_at=timezone.now(), for_name=request.user.name
+    )
     record(request, AuditAction.EXPORT_PDF, share.patient, detail=f"{data.days} days")
     response = HttpResponse(pdf, content_type="application/pdf")
     _attachment(response, share, data, "pdf")
@@ -323,10 +329,22 @@ def export_csv(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
 
 @approved_physiotherapist_required
 @require_GET
+def export_exercise_log(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
+    share = share_or_404(request, patient_id)
+    data = _record_for(request, share)
+    record(request, AuditAction.EXPORT_CSV, share.patient, detail=f"{data.days} days, exercise log")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    write_exercise_log(response, plan_record(data).log_rows())
+    _attachment(response, share, data, "csv", suffix="-exercises")
+    return response
+
+
+@approved_physiotherapist_required
+@require_GET
 def export_fhir(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
     share = share_or_404(request, patient_id)
     data = _record_for(request, share)
-    bundle = diary_bundle(data, generated_at=timezone.now())
+    bundle = diary_bundle(data, plan_record(data), generated_at=timezone.now())
     record(request, AuditAction.EXPORT_FHIR, share.patient, detail=f"{data.days} days")
     response = HttpResponse(json.dumps(bundle, indent=2), content_type="application/fhir+json")
     _attachment(response, share, data, "json")
