@@ -30,6 +30,7 @@ MEANINGFUL_SHARE = Fraction(3, 10)
 ASSOCIATION_DAYS = 28
 # The comparison item for the days of an exercise plan: never a diary activity or self-care code.
 EXERCISE_PLAN = "exercise_plan"
+ONE_DAY = dt.timedelta(days=1)
 
 
 class Reading(models.TextChoices):
@@ -76,9 +77,9 @@ class Comparison:
 @dataclass(frozen=True, slots=True)
 class Association:
     """Mean day pain over the last 28 days, on days with and without one activity or
-    self-care item (their codes never overlap), or, for EXERCISE_PLAN, on plan days with
-    some of the plan's exercises done and plan days with none. Only when each side has
-    MIN_DAYS days."""
+    self-care item (their codes never overlap), or, for EXERCISE_PLAN, on the days after
+    plan days with some of the plan's exercises done and after plan days with none. Only
+    when each side has MIN_DAYS days."""
 
     item: str
     mean_with: float
@@ -248,13 +249,14 @@ def _associations(
     for item in ITEMS:
         has = [item in {*entry.activities, *entry.self_care} for entry in window]
         found.append(_association(item, window, has))
+    # Exercise shows in the next day's pain: each plan day is read by the day after it.
     pain_of = {entry.date: entry for entry in window}
-    logged_plan_days = [d for d in plan_days if d.day in pain_of]
+    followed = [d for d in plan_days if d.day + ONE_DAY in pain_of]
     found.append(
         _association(
             EXERCISE_PLAN,
-            [pain_of[d.day] for d in logged_plan_days],
-            [d.done > 0 for d in logged_plan_days],
+            [pain_of[d.day + ONE_DAY] for d in followed],
+            [d.done > 0 for d in followed],
         )
     )
     compared = [pair for pair in found if pair is not None]

@@ -105,6 +105,12 @@ def in_words(numbers: WeekNumbers) -> WeekInWords:
 
 def association_sentence(association: Association) -> str:
     did, helps = ITEM_WORDS[association.item]
+    if association.item == EXERCISE_PLAN:
+        return (
+            f"The day after you {did} your pain averaged {one_decimal(association.mean_with)}, "
+            f"and {one_decimal(association.mean_without)} after plan days without them. This "
+            f"does not prove {helps}, but it may be worth keeping up."
+        )
     return (
         f"On days you {did} your pain averaged {one_decimal(association.mean_with)}, and "
         f"{one_decimal(association.mean_without)} on days you did not. This does not prove "

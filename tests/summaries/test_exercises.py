@@ -139,15 +139,15 @@ def test_a_plan_with_no_session_due_this_week_says_nothing_either() -> None:
 # --- What seems to help ----------------------------------------------------------------------
 
 
-def test_plan_days_with_exercises_are_compared_with_plan_days_without() -> None:
+def test_the_day_after_plan_days_with_exercises_is_compared_with_the_day_after_others() -> None:
     numbers = week_with(
         plan(rows(weekdays=MONDAY_WEDNESDAY_FRIDAY)),
         # Rows done (or some) on three plan days, nothing on three others.
         {-14: {"rows": "done"}, -7: {"rows": "some"}, 0: {"rows": "done"},
          -12: {"rows": "not_today"}},
-        [pain(-14, 2), pain(-7, 3), pain(0, 1),  # with: 2.0 on average
-         pain(-12, 5), pain(-10, 6), pain(2, 4),  # without: 5.0
-         pain(1, 9), pain(3, 9)],  # days off in the schedule: on neither side
+        [pain(-13, 2), pain(-6, 3), pain(1, 1),  # the days after: 2.0 on average
+         pain(-11, 5), pain(-9, 6), pain(3, 4),  # after plan days without: 5.0
+         pain(-14, 9), pain(0, 9), pain(2, 9)],  # the plan days themselves: on neither side
     )  # fmt: skip
     (association,) = numbers.associations
     assert (association.item, association.days_with, association.days_without) == (
@@ -157,9 +157,9 @@ def test_plan_days_with_exercises_are_compared_with_plan_days_without() -> None:
     )
     words = in_words(numbers)
     assert words.helps == (
-        "On days you did exercises from your plan your pain averaged 2.0, and 5.0 on days "
-        "you did not. This does not prove your exercise plan helps, but it may be worth "
-        "keeping up.",
+        "The day after you did exercises from your plan your pain averaged 2.0, and 5.0 "
+        "after plan days without them. This does not prove your exercise plan helps, but "
+        "it may be worth keeping up.",
     )
     assert words.encouragement.startswith("Your plan's exercises went with your easier days.")
 
@@ -168,8 +168,8 @@ def test_with_too_few_plan_days_on_one_side_nothing_is_said() -> None:
     numbers = week_with(
         plan(rows(weekdays=MONDAY_WEDNESDAY_FRIDAY)),
         {-14: {"rows": "done"}, -7: {"rows": "done"}, 0: {"rows": "done"}},
-        # Three logged plan days with rows, only two without (Friday's pain is not logged).
-        [pain(-14, 2), pain(-7, 2), pain(0, 2), pain(-12, 6), pain(2, 6)],
+        # Three days logged after plan days with rows, only two after plan days without.
+        [pain(-13, 2), pain(-6, 2), pain(1, 2), pain(-11, 6), pain(3, 6)],
     )
     assert numbers.associations == ()
     assert in_words(numbers).helps == ()
@@ -179,12 +179,12 @@ def test_exercise_days_sort_with_the_diary_items_by_how_much_easier_they_went() 
     numbers = week_with(
         plan(rows(weekdays=MONDAY_WEDNESDAY_FRIDAY)),
         {-14: {"rows": "done"}, -7: {"rows": "done"}, 0: {"rows": "done"}},
-        [EntryData(date=day(-14), pain=3, activities=("walking",)),
-         EntryData(date=day(-7), pain=3, activities=("walking",)),
-         EntryData(date=day(0), pain=3, activities=("walking",)),
-         pain(-12, 5), pain(-10, 5), pain(2, 5), pain(1, 1), pain(3, 1)],
+        [EntryData(date=day(-13), pain=3, activities=("walking",)),
+         EntryData(date=day(-6), pain=3, activities=("walking",)),
+         EntryData(date=day(1), pain=3, activities=("walking",)),
+         pain(-11, 5), pain(-9, 5), pain(3, 5), pain(0, 1), pain(2, 1)],
     )  # fmt: skip
-    # Walking: 3.0 against 3.4 (a 0.4 difference). Plan days: 3.0 against 5.0 (2.0).
+    # Walking: 3.0 against 3.4 (a 0.4 difference). After plan days: 3.0 against 5.0 (2.0).
     assert [a.item for a in numbers.helpful] == [EXERCISE_PLAN, "walking"]
 
 
