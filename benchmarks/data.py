@@ -30,9 +30,9 @@ from summaries.numbers import compute_week, week_start_of
 from summaries.services import week_summarised_on
 from tracker.models import Entry, Profile
 from tracker.reminders import local_moment
-from tracker.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep
 from triage.diary import EntryData
 from triage.models import Finding, FindingState, Level
+from triage.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep
 
 WAVE_ZONES = ("Europe/London", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
 WEB_ZONE = "Europe/London"

@@ -24,7 +24,7 @@ from django.test import RequestFactory
 
 from accounts.models import User
 from benchmarks.load import LoadResult, RequestMaker, request_bytes, run_load
-from tracker.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep
+from triage.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep
 
 ENTRY_PATH = "/today/"
 BARE_PATH = "/bench/bare/"

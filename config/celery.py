@@ -27,9 +27,9 @@ app.conf.beat_schedule = {
         "task": "notify.tasks.sweep_deliveries",
         "schedule": crontab(),  # every minute: deliveries a broker outage or a killed worker left
     },
-    "sweep-escalation-outbox": {
-        "task": "triage.tasks.sweep_outbox",
-        "schedule": crontab(),  # every minute
+    "send-escalation-reprompts": {
+        "task": "triage.tasks.send_due_reprompts",
+        "schedule": crontab(),  # every minute: urgent findings still open a day later
     },
 }
 

@@ -1,8 +1,8 @@
-"""The notification preferences form: channels per kind, quiet hours, and the reminder."""
+"""The notification preferences form: channels per kind and quiet hours. (When the daily
+reminder comes is the journal's: `tracker.profile_forms.ReminderForm`.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,10 +10,7 @@ from django import forms
 
 from notify.models import Channel, Kind, NotificationPreference
 from notify.preferences import ALWAYS
-from tracker.models import Profile
-from tracker.timezones import TimeZoneField
 
-MAX_PAUSE_DAYS = 30
 CHANNEL_FIELDS = ("reminder_channels", "escalation_channels", "summary_channels")
 
 
@@ -82,32 +79,6 @@ class PreferencesForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": "Enter a time like 07:00, or leave it empty."},
     )
-    reminder_time = forms.TimeField(
-        label="Daily reminder time",
-        required=False,
-        help_text="Leave empty if you do not want a daily reminder.",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time like 20:00, or leave it empty."},
-    )
-    pause_days = forms.IntegerField(
-        label="Pause reminders for how many days?",
-        min_value=0,
-        max_value=MAX_PAUSE_DAYS,
-        initial=0,
-        help_text=f"Today counts as the first day. 0 means no pause; at most {MAX_PAUSE_DAYS}.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
-            "min_value": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
-            "max_value": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
-            "required": "Enter 0 for no pause.",
-        },
-    )
-    time_zone = TimeZoneField(
-        label="Your time zone",
-        max_length=64,
-        help_text="For example Europe/London. Your diary days and reminders follow it.",
-    )
 
     def __init__(
         self, *args: Any, push_ready: bool = True, stored: NotificationPreference | None = None,
@@ -142,18 +113,11 @@ class PreferencesForm(forms.Form):
         return cleaned
 
 
-def initial_for(
-    preference: NotificationPreference, profile: Profile, today: dt.date
-) -> dict[str, Any]:
-    paused_until = profile.reminders_paused_until
-    pause_days = 0 if paused_until is None else (paused_until - today).days + 1
+def initial_for(preference: NotificationPreference) -> dict[str, Any]:
     return {
         "reminder_channels": preference.reminder_channels,
         "escalation_channels": preference.escalation_channels,
         "summary_channels": preference.summary_channels,
         "quiet_hours_start": preference.quiet_hours_start,
         "quiet_hours_end": preference.quiet_hours_end,
-        "reminder_time": profile.reminder_time,
-        "pause_days": min(max(pause_days, 0), MAX_PAUSE_DAYS),
-        "time_zone": profile.time_zone,
     }

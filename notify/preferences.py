@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from notify.models import Channel, Kind, NotificationPreference, PushSubscription
-
-if TYPE_CHECKING:
-    from tracker.models import Profile
 
 ALWAYS: dict[str, tuple[Channel, ...]] = {
     Kind.ESCALATION: (Channel.IN_APP, Channel.EMAIL),
@@ -32,6 +28,7 @@ ALWAYS: dict[str, tuple[Channel, ...]] = {
 }
 RESPECTS_QUIET_HOURS = frozenset({Kind.REMINDER, Kind.SUMMARY})
 CHANNEL_ORDER = [Channel.IN_APP, Channel.EMAIL, Channel.PUSH]
+UTC = zoneinfo.ZoneInfo("UTC")
 
 
 def preferences_for(user: User) -> NotificationPreference:
@@ -49,16 +46,29 @@ def chosen_channels(preference: NotificationPreference, kind: str) -> list[str]:
     return [*ALWAYS.get(kind, ()), *by_kind.get(kind, [])]
 
 
-def channels_for(user: User, kind: str, at: dt.datetime | None = None) -> list[str]:
-    """The channels a message of this kind goes to, for this person, at this moment."""
-    return channels_for_many([user], kind, at)[user.pk]
+def channels_for(
+    user: User,
+    kind: str,
+    at: dt.datetime | None = None,
+    *,
+    zone: zoneinfo.ZoneInfo | None = None,
+) -> list[str]:
+    """The channels a message of this kind goes to, for this person, at this moment.
+    `zone`, the person's time zone, places their quiet hours (UTC when not given)."""
+    zones = {user.pk: zone} if zone is not None else {}
+    return channels_for_many([user], kind, at, zones=zones)[user.pk]
 
 
 def channels_for_many(
-    users: Sequence[User], kind: str, at: dt.datetime | None = None
+    users: Sequence[User],
+    kind: str,
+    at: dt.datetime | None = None,
+    *,
+    zones: Mapping[int, zoneinfo.ZoneInfo] | None = None,
 ) -> dict[int, list[str]]:
     """`channels_for` for many people at once (a chunk of reminders or summaries), keyed
-    by person: three queries at most, however many they are."""
+    by person: two queries at most, however many they are. The caller knows each
+    person's time zone (the journal keeps it): `zones`, for the quiet hours."""
     at = at or timezone.now()
     ids = [user.pk for user in users]
     stored = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=ids)}
@@ -70,18 +80,14 @@ def channels_for_many(
     for pk, channels in chosen.items():
         if pk not in subscribed or kind == Kind.PHYSIO_ALERT:
             channels.discard(Channel.PUSH)
-    quiet = [
-        pk
-        for pk, channels in chosen.items()
-        if Channel.PUSH in channels
-        and kind in RESPECTS_QUIET_HOURS
-        and has_quiet_hours(preferences[pk])
-    ]
-    from tracker.queries import zones_of
-
-    for pk, zone in zones_of(quiet).items():
-        if in_quiet_hours(preferences[pk], at, zone):
-            chosen[pk].discard(Channel.PUSH)
+    zones = zones or {}
+    for pk, channels in chosen.items():
+        if (
+            Channel.PUSH in channels
+            and kind in RESPECTS_QUIET_HOURS
+            and in_quiet_hours(preferences[pk], at, zones.get(pk, UTC))
+        ):
+            channels.discard(Channel.PUSH)
     return {
         pk: [channel for channel in CHANNEL_ORDER if channel in channels]
         for pk, channels in chosen.items()
@@ -116,47 +122,18 @@ def in_quiet_hours(
 
 
 def save_preferences(*, user: User, values: dict[str, Any]) -> NotificationPreference:
-    """Store the person's channels and quiet hours, and their reminder settings.
-
-    The next reminder moves by `tracker.reminders.reschedule`, the one rule for it.
-    """
-    from tracker.models import Profile
-    from tracker.reminders import reschedule, schedule_of
-
-    with transaction.atomic():
-        preference, _ = NotificationPreference.objects.update_or_create(
-            user=user,
-            defaults={
-                field: values[field]
-                for field in (
-                    "reminder_channels",
-                    "escalation_channels",
-                    "summary_channels",
-                    "quiet_hours_start",
-                    "quiet_hours_end",
-                )
-            },
-        )
-        profile = Profile.objects.select_for_update().get(user=user)
-        before = schedule_of(profile)
-        profile.reminder_time = values["reminder_time"]
-        profile.time_zone = values["time_zone"]
-        profile.reminders_paused_until = paused_until(profile, values["pause_days"])
-        if reschedule(profile, schedule_before=before, now=timezone.now()):
-            profile.save(
-                update_fields=[
-                    "reminder_time",
-                    "time_zone",
-                    "reminders_paused_until",
-                    "next_reminder_at",
-                    "updated_at",
-                ]
+    """Store the person's channels and quiet hours."""
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user,
+        defaults={
+            field: values[field]
+            for field in (
+                "reminder_channels",
+                "escalation_channels",
+                "summary_channels",
+                "quiet_hours_start",
+                "quiet_hours_end",
             )
+        },
+    )
     return preference
-
-
-def paused_until(profile: Profile, days: int) -> dt.date | None:
-    """The last local day of a pause of `days` days starting today; None for no pause."""
-    if days <= 0:
-        return None
-    return profile.local_today() + dt.timedelta(days=days - 1)

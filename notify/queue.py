@@ -1,8 +1,8 @@
 """Queue a Celery task without holding the caller up on the broker.
 
-For enqueues whose work something else covers when they fail: an escalation queued from
-a web request (the outbox sweeper delivers it), a delivery's retry (the delivery sweeper
-does). A broker that is down refuses at once; one that is frozen, a hung server or a
+For enqueues whose work something else covers when they fail: the deliveries of an
+escalation that a web request recorded, a delivery's retry (the delivery sweeper sends
+both). A broker that is down refuses at once; one that is frozen, a hung server or a
 dropped network, accepts the connection and never answers, and would hold the caller
 for the broker's socket timeout. These enqueues use timeouts of their own, a fraction of
 a second (`ENQUEUE_TRANSPORT_OPTIONS`), and after a failure this process stops asking

@@ -7,7 +7,11 @@ Sending is two steps, so that nothing a worker claimed is ever lost:
    reminder dispatcher records in the same transaction as the claim of the person's
    reminder slot, so a slot is never advanced without its message, nor the reverse.
 2. Deliver, once that transaction has committed: `notify.attempts` claims the waiting
-   rows, sends, records each outcome as it happens, retries and sweeps.
+   rows, sends, records each outcome as it happens, retries and sweeps. A web request
+   (an escalation recorded with the urgent finding of a save) asks for `on_worker`: the
+   deliveries are then queued for a worker, without waiting on the broker, instead of
+   attempted in the request; those a broker that does not take them leaves are the
+   sweeper's at its next run.
 
 `send_many` does both steps for a whole batch (a chunk of reminders or summaries) with
 the same guarantees, recording in a handful of queries instead of several per person.
@@ -28,8 +32,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from notify.attempts import deliver
+from notify.attempts import ESCALATIONS_QUEUE, URGENT_KINDS, deliver, hand_on
 from notify.models import Channel, Delivery, Message, Outcome
+from notify.queue import enqueue
 from notify.transports import transport_for
 
 log = logging.getLogger(__name__)
@@ -72,9 +77,11 @@ def send(
     url: str,
     channels: Iterable[str],
     about: User | None = None,
+    on_worker: bool = False,
 ) -> Message | None:
     """Record the message under its idempotency key, and deliver it on each channel once
-    the surrounding transaction commits (at once when there is none).
+    the surrounding transaction commits (at once when there is none): in this process, or
+    `on_worker`, by a worker.
 
     Returns None, sending nothing, when a message with this key already exists: a task
     that runs twice, or two dispatchers that race, deliver once. A message that is not
@@ -82,10 +89,10 @@ def send(
     counts as unread.
     """
     item = Outgoing(user, kind, key, title, body, url, list(dict.fromkeys(channels)), about)
-    return _record_alone(item, timezone.now())
+    return _record_alone(item, timezone.now(), on_worker)
 
 
-def send_many(*, outgoing: Iterable[Outgoing]) -> list[Message]:
+def send_many(*, outgoing: Iterable[Outgoing], on_worker: bool = False) -> list[Message]:
     """`send` for many messages at once (a chunk of reminders or summaries), with the same
     guarantees: one message per key, its deliveries recorded in the caller's transaction
     and delivered once it commits. Returns the messages recorded, leaving out the keys
@@ -105,7 +112,11 @@ def send_many(*, outgoing: Iterable[Outgoing]) -> list[Message]:
             with transaction.atomic():
                 messages = Message.objects.bulk_create([item.message(now) for item in fresh])
         except IntegrityError:
-            return [m for item in fresh if (m := _record_alone(item, now)) is not None]
+            return [
+                message
+                for item in fresh
+                if (message := _record_alone(item, now, on_worker)) is not None
+            ]
         deliveries = Delivery.objects.bulk_create(
             [
                 recorded_delivery(message, channel, now)
@@ -113,7 +124,7 @@ def send_many(*, outgoing: Iterable[Outgoing]) -> list[Message]:
                 for channel in item.channels
             ]
         )
-        _deliver_after_commit(deliveries)
+        _deliver_after_commit(deliveries, on_worker)
     return messages
 
 
@@ -121,7 +132,7 @@ def _with_unique_channels(item: Outgoing) -> Outgoing:
     return replace(item, channels=list(dict.fromkeys(item.channels)))
 
 
-def _record_alone(item: Outgoing, now: dt.datetime) -> Message | None:
+def _record_alone(item: Outgoing, now: dt.datetime, on_worker: bool) -> Message | None:
     """Record one message in a savepoint of its own: None if its key is taken."""
     try:
         with transaction.atomic():
@@ -130,16 +141,33 @@ def _record_alone(item: Outgoing, now: dt.datetime) -> Message | None:
             deliveries = Delivery.objects.bulk_create(
                 [recorded_delivery(message, channel, now) for channel in item.channels]
             )
-            _deliver_after_commit(deliveries)
+            _deliver_after_commit(deliveries, on_worker)
     except IntegrityError:
         return None
     return message
 
 
-def _deliver_after_commit(deliveries: Iterable[Delivery]) -> None:
-    waiting = [d.pk for d in deliveries if d.outcome == Outcome.PENDING]
-    if waiting:
-        transaction.on_commit(partial(deliver_recorded, waiting))
+def _deliver_after_commit(deliveries: Iterable[Delivery], on_worker: bool) -> None:
+    waiting = [d for d in deliveries if d.outcome == Outcome.PENDING]
+    if not waiting:
+        return
+    ids = [d.pk for d in waiting]
+    if on_worker:
+        urgent = any(d.message.kind in URGENT_KINDS for d in waiting)
+        transaction.on_commit(partial(hand_to_worker, ids, urgent=urgent))
+    else:
+        transaction.on_commit(partial(deliver_recorded, ids))
+
+
+def hand_to_worker(delivery_ids: list[int], *, urgent: bool) -> None:
+    """Queue the deliveries for a worker (an urgent message on the escalations queue, ahead
+    of a minute's reminders) without holding this process up on the broker. A broker that
+    does not take them leaves them due for the next sweep at once."""
+    from notify.tasks import deliver as deliver_task
+
+    queue = ESCALATIONS_QUEUE if urgent else None
+    if not enqueue(deliver_task, args=[delivery_ids], queue=queue):
+        hand_on(delivery_ids)
 
 
 def deliver_recorded(delivery_ids: list[int]) -> None:

@@ -1,5 +1,5 @@
-"""Delivery retries and the sweeper: thin Celery wrappers over notify.attempts, and one
-send budget per task."""
+"""Deliveries handed to a worker, retries and the sweeper: thin Celery wrappers over
+notify.attempts, and one send budget per task."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ def start_the_send_budget(**kwargs: object) -> None:
 @task_postrun.connect
 def end_the_send_budget(**kwargs: object) -> None:
     attempts.task_ended()
+
+
+@shared_task(name="notify.tasks.deliver", acks_late=True)
+def deliver(delivery_ids: list[int]) -> int:
+    """Deliveries recorded where nothing may wait on a mail server (a web request's
+    escalation): attempted here. A worker killed meanwhile leaves them to the sweeper."""
+    return attempts.deliver(delivery_ids)
 
 
 @shared_task(name="notify.tasks.retry_delivery", acks_late=True)

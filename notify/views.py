@@ -1,25 +1,20 @@
-"""The notifications list, the preferences page, and the push subscription endpoints."""
+"""The notifications list and the push subscription endpoints."""
 
 from __future__ import annotations
 
 import json
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import patient_required
 from accounts.requests import AuthenticatedRequest
-from notify.forms import PreferencesForm, initial_for
-from notify.models import Message, PushSubscription
-from notify.preferences import preferences_for, save_preferences
+from notify.models import Message
 from notify.service import mark_all_read, mark_read
 from notify.subscriptions import InvalidSubscription, parse_subscription, subscribe, unsubscribe
-from tracker.services import get_or_create_profile
 
 PAGE_SIZE = 30
 MAX_JSON_BYTES = 4096
@@ -43,27 +38,11 @@ def mark_all_as_read(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("notify:list")
 
 
-@patient_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def preferences(request: AuthenticatedRequest) -> HttpResponse:
-    profile = get_or_create_profile(request.user)
-    preference = preferences_for(request.user)
-    devices = PushSubscription.objects.filter(user=request.user).count()
-    initial = initial_for(preference, profile, profile.local_today())
-    form = PreferencesForm(
-        request.POST or None, initial=initial, push_ready=devices > 0, stored=preference
-    )
-    if request.method == "POST" and form.is_valid():
-        save_preferences(user=request.user, values=form.cleaned_data)
-        messages.success(request, "Your notification settings are saved.")
-        return redirect("notify:preferences")
-    context = {
-        "form": form,
-        "profile": profile,
-        "devices": devices,
-        "push_available": bool(settings.VAPID_PUBLIC_KEY),
-    }
-    return render(request, "notify/preferences.html", context)
+    """The settings page moved to the journal (it sets when reminders come); links in
+    messages already sent still lead there."""
+    return redirect("tracker:notification_settings")
 
 
 @login_not_required

@@ -16,9 +16,9 @@ from typing import Any
 from django.db import models
 
 from exercises.adherence import Adherence, DayCount, total
-from tracker.vocabulary import Activity, SelfCare
 from triage.diary import EntryData
 from triage.rules import RULES_BY_CODE
+from triage.vocabulary import Activity, SelfCare
 
 WEEK = dt.timedelta(days=7)
 # Fewer days than this, and a mean says more about which days were logged than about the week.

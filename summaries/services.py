@@ -135,11 +135,14 @@ def _build_chunk(user_ids: list[int], week_start: dt.date, zone: zoneinfo.ZoneIn
     users = User.objects.exclude(_has_summary(week_start, "pk")).in_bulk(user_ids)
     numbers = compute_weeks(list(users), week_start, zone)
     batches = batched(numbers.items(), WRITE_BATCH)
-    return sum(_store_and_send(batch, users, week_start) for batch in batches)
+    return sum(_store_and_send(batch, users, week_start, zone) for batch in batches)
 
 
 def _store_and_send(
-    batch: Iterable[tuple[int, WeekNumbers]], users: dict[int, User], week_start: dt.date
+    batch: Iterable[tuple[int, WeekNumbers]],
+    users: dict[int, User],
+    week_start: dt.date,
+    zone: zoneinfo.ZoneInfo,
 ) -> int:
     """One short transaction per hundred people (SQLite has one writer at a time): the
     summaries and their messages commit together, so a crash leaves neither, and a rerun
@@ -147,7 +150,12 @@ def _store_and_send(
     numbers = dict(batch)
     now = timezone.now()
     with_days = [user_id for user_id, n in numbers.items() if n.days_logged]
-    channels = channels_for_many([users[user_id] for user_id in with_days], Kind.SUMMARY, now)
+    channels = channels_for_many(
+        [users[user_id] for user_id in with_days],
+        Kind.SUMMARY,
+        now,
+        zones=dict.fromkeys(with_days, zone),
+    )
     with transaction.atomic():
         WeeklySummary.objects.bulk_create(
             [

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from summaries.numbers import EXERCISE_PLAN, Association, Comparison, Reading, WeekNumbers
-from tracker.vocabulary import Activity, SelfCare
+from triage.vocabulary import Activity, SelfCare
 
 # What the person did ("On days you ..."), and what it would be to say it helps.
 ITEM_WORDS: dict[str, tuple[str, str]] = {

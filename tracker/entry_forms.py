@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from tracker.models import MAX_ACTIVE_MINUTES, PAST_DAYS_EDITABLE
-from tracker.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep, Symptom
+from triage.vocabulary import Activity, DailyTasks, RestRelief, SelfCare, Sleep, Symptom
 
 PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
 NOT_ANSWERED = ""

@@ -14,7 +14,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from tracker.vocabulary import DailyTasks, RestRelief, Sleep
+from triage.vocabulary import DailyTasks, RestRelief, Sleep
 
 MAX_ACTIVE_MINUTES = 1440
 MAX_NOTES_LENGTH = 2000

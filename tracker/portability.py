@@ -156,8 +156,8 @@ def import_document(*, user: User, raw_bytes: bytes) -> ImportResult:
 
 def delete_account(*, user: User, password: str) -> bool:
     """Delete the person and, by cascade, everything held about them: profile, diary,
-    exercise plans and log, findings and their outbox, summaries, messages and their
-    pending deliveries, push subscriptions, shares, invitations, codes, and
+    exercise plans and log, findings, summaries, messages and their pending deliveries
+    (prompts included), push subscriptions, shares, invitations, codes, and
     physiotherapists' notes about them.
 
     Every session of the person ends with the account (their rows go with it). The audit

@@ -10,11 +10,27 @@ from django.utils import timezone
 
 from tracker.models import Profile
 from tracker.timezones import TimeZoneField
-from tracker.vocabulary import History, Location, Onset
+from triage.vocabulary import History, Location, Onset
 
 YES, NO = "yes", "no"
+MAX_PAUSE_DAYS = 30
 # Posted with a form that has asked "has a doctor already examined you for this pain?".
 EXAMINED_ASKED = "examined_asked"
+
+
+def reminder_time_field() -> forms.TimeField:
+    """The daily reminder's time, as onboarding and the notification settings ask it."""
+    return forms.TimeField(
+        label="Daily reminder time",
+        required=False,
+        help_text="Leave empty if you do not want a daily reminder.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 20:00, or leave it empty."},
+    )
+
+
+def time_zone_field(help_text: str) -> TimeZoneField:
+    return TimeZoneField(label="Your time zone", max_length=64, help_text=help_text)
 
 
 class ProfileForm(forms.ModelForm):
@@ -54,19 +70,11 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick every place that hurts. Leave all unticked if you are not sure.",
     )
-    time_zone = TimeZoneField(
-        label="Your time zone",
-        max_length=64,
-        help_text="Filled in from your phone when possible, for example Europe/London. "
-        "Your diary days and reminders follow it.",
+    time_zone = time_zone_field(
+        "Filled in from your phone when possible, for example Europe/London. "
+        "Your diary days and reminders follow it."
     )
-    reminder_time = forms.TimeField(
-        label="Daily reminder time",
-        required=False,
-        help_text="Leave empty if you do not want a daily reminder.",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time like 20:00, or leave it empty."},
-    )
+    reminder_time = reminder_time_field()
 
     class Meta:
         model = Profile
@@ -122,3 +130,45 @@ class ProfileForm(forms.ModelForm):
         for field in ("history", "onset", "location"):
             cleaned[field] = sorted(cleaned.get(field) or [])
         return cleaned
+
+
+class ReminderForm(forms.Form):
+    """When reminders come: the notification settings page, beside notify's channels."""
+
+    reminder_time = reminder_time_field()
+    exercise_reminder_time = forms.TimeField(
+        label="Exercise reminder time",
+        required=False,
+        help_text="A second reminder, only on days your exercise plan has exercises still "
+        "to tick. Leave empty for none: the daily reminder mentions them anyway.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 08:00, or leave it empty."},
+    )
+    pause_days = forms.IntegerField(
+        label="Pause reminders for how many days?",
+        min_value=0,
+        max_value=MAX_PAUSE_DAYS,
+        initial=0,
+        help_text=f"Today counts as the first day. 0 means no pause; at most {MAX_PAUSE_DAYS}.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
+            "min_value": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
+            "max_value": f"Enter a number of days from 0 to {MAX_PAUSE_DAYS}.",
+            "required": "Enter 0 for no pause.",
+        },
+    )
+    time_zone = time_zone_field(
+        "For example Europe/London. Your diary days and reminders follow it."
+    )
+
+
+def reminder_initial(profile: Profile, today: dt.date) -> dict[str, Any]:
+    paused_until = profile.reminders_paused_until
+    pause_days = 0 if paused_until is None else (paused_until - today).days + 1
+    return {
+        "reminder_time": profile.reminder_time,
+        "exercise_reminder_time": profile.exercise_reminder_time,
+        "pause_days": min(max(pause_days, 0), MAX_PAUSE_DAYS),
+        "time_zone": profile.time_zone,
+    }

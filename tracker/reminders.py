@@ -43,15 +43,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import batched
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from exercises.adherence import PlanSchedule, ScheduledExercise
 from exercises.queries import logged_days_by_patient, schedules_by_patient
 from notify.models import Kind
-from notify.preferences import channels_for_many
+from notify.preferences import channels_for_many, save_preferences
 from notify.service import Outgoing, send_many
 from tracker.models import Entry, Profile
 
@@ -147,6 +149,41 @@ def reschedule(profile: Profile, *, schedule_before: tuple[object, ...], now: dt
     return True
 
 
+def save_notification_settings(
+    *, user: User, reminder: dict[str, Any], channels: dict[str, Any]
+) -> None:
+    """The notification settings page, in one transaction: when reminders come (the
+    journal's: time, time zone, pause) and where messages arrive (notify's preferences).
+    The next reminder moves by `reschedule`, the one rule for it."""
+    with transaction.atomic():
+        save_preferences(user=user, values=channels)
+        profile = Profile.objects.select_for_update().get(user=user)
+        before = schedule_of(profile)
+        profile.reminder_time = reminder["reminder_time"]
+        profile.exercise_reminder_time = reminder["exercise_reminder_time"]
+        profile.time_zone = reminder["time_zone"]
+        profile.reminders_paused_until = paused_until(profile, reminder["pause_days"])
+        if reschedule(profile, schedule_before=before, now=timezone.now()):
+            profile.save(
+                update_fields=[
+                    "reminder_time",
+                    "exercise_reminder_time",
+                    "time_zone",
+                    "reminders_paused_until",
+                    "next_reminder_at",
+                    "next_exercise_reminder_at",
+                    "updated_at",
+                ]
+            )
+
+
+def paused_until(profile: Profile, days: int) -> dt.date | None:
+    """The last local day of a pause of `days` days starting today; None for no pause."""
+    if days <= 0:
+        return None
+    return profile.local_today() + dt.timedelta(days=days - 1)
+
+
 def due_profile_ids(
     now: dt.datetime, limit: int = MAX_DUE_PER_RUN, reminder: Reminder = DAILY
 ) -> list[int]:
@@ -176,7 +213,12 @@ def remind_all(profiles: Sequence[Profile], now: dt.datetime, reminder: Reminder
     slot is never advanced without its message, nor the reverse. Returns how many were
     sent."""
     # Reads that need no lock come first: the transaction holds SQLite's only writer.
-    channels = channels_for_many([profile.user for profile in profiles], Kind.REMINDER, now)
+    channels = channels_for_many(
+        [profile.user for profile in profiles],
+        Kind.REMINDER,
+        now,
+        zones={profile.user_id: profile.zone for profile in profiles},
+    )
     url = reverse("tracker:today")
     with transaction.atomic():
         claims = claim_slots(profiles, now, reminder)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from tracker.views import entries, exercises, history, my_data, pages, profile, sync
+from tracker.views import (
+    entries,
+    exercises,
+    history,
+    my_data,
+    notification_settings,
+    pages,
+    profile,
+    sync,
+)
 
 app_name = "tracker"
 
@@ -22,4 +31,9 @@ urlpatterns = [
     path("exercises/choose/", exercises.choose_exercises, name="choose_exercises"),
     path("exercises/<int:pk>/accept/", exercises.accept_plan, name="accept_plan"),
     path("exercises/<int:pk>/end/", exercises.end_plan, name="end_plan"),
+    path(
+        "settings/notifications/",
+        notification_settings.notification_settings,
+        name="notification_settings",
+    ),
 ]

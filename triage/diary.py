@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, NamedTuple
 
-from tracker.vocabulary import (
+from triage.vocabulary import (
     Activity,
     DailyTasks,
     History,

@@ -1,40 +1,37 @@
-"""Deliver escalation prompts from the outbox: to the person, and to each physiotherapist
-who receives alerts from their shared diary.
+"""Escalation prompts for urgent findings: to the person, and to each physiotherapist who
+receives alerts from their shared diary. A physiotherapist's alert names no symptom and
+no diagnosis.
 
-The outbox row is written in the transaction that opened the urgent finding, so a prompt
-survives a broker that is down: `deliver_pending` runs as soon as that transaction
-commits when the broker answers, and every minute from the sweeper whatever happened.
+There is one outbox, notify's. The first prompt is recorded by `send_first_prompts` in
+the transaction that opens the finding: its messages and delivery rows commit with the
+finding or not at all, and a worker delivers them once it commits. A broker that is down
+then does not lose them: notify's sweeper sends what no worker was handed.
 
-Safe to run twice or in parallel:
-- a row is claimed with a conditional UPDATE on its attempt count before anything is
-  sent, so two workers that read the same batch never both take a row;
-- its messages and its `delivered_at` commit together, and every message has an
-  idempotency key (finding, step, recipient): a row claimed again after a worker died
-  mid-way sends only what was not recorded yet. Recorded messages are then notify's to
-  deliver (its sweeper retries what a dead worker left pending);
-- a row that raises is logged and left for the next sweep; the rest of the batch goes on.
-
-The 24-hour re-prompt is a second outbox row (step `reprompt`) for an urgent finding still
-open a day after it was first seen; one row per finding and step makes it exactly once.
-A physiotherapist's alert names no symptom and no diagnosis.
+The second prompt, for an urgent finding still open a day after it was first seen, is
+`send_due_reprompts` (every minute, from beat). Each finding is claimed with a
+conditional UPDATE of `Finding.reprompted_at` that must change exactly one row, in the
+transaction that records its messages: a beat that fires twice or two workers at once
+prompt once, and never after the finding is acknowledged. Every message's idempotency
+key (finding, step, recipient) is a second guard.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
+from collections.abc import Sequence
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notify.models import Kind
-from notify.preferences import channels_for
-from notify.service import send
-from triage.models import EscalationOutbox, Finding, FindingState, Level, OutboxStep
+from notify.models import Kind, Message
+from notify.preferences import channels_for, channels_for_many
+from notify.service import Outgoing, send_many
+from triage.models import Finding, FindingState, Level
 from triage.rules import RULES_BY_CODE
 
 log = logging.getLogger(__name__)
@@ -45,49 +42,93 @@ PHYSIO_ALERT = "A patient who shares their diary with you has an urgent flag"
 EMERGENCY = "If you think you are seriously ill, call your local emergency number now."
 
 
-def deliver_pending() -> int:
-    """Deliver undelivered outbox rows (fresh ones first); return how many were sent."""
-    rows = list(
-        EscalationOutbox.objects.filter(delivered_at__isnull=True)
-        .select_related("finding__user")
-        .order_by("attempts", "created_at")[:BATCH]
-    )
-    return sum(deliver(row) for row in rows)
+class Step(enum.StrEnum):
+    """Which prompt of a finding: part of every message's idempotency key."""
+
+    FIRST = "first"
+    REPROMPT = "reprompt"
 
 
-def deliver(row: EscalationOutbox) -> bool:
-    """Claim the row, then record its messages and mark it delivered in one transaction."""
-    claimed = EscalationOutbox.objects.filter(
-        pk=row.pk, delivered_at__isnull=True, attempts=row.attempts
-    ).update(attempts=F("attempts") + 1)
-    if claimed != 1:
-        return False
-    try:
+def send_first_prompts(findings: Sequence[Finding]) -> list[Message]:
+    """Record the first prompt of new urgent findings, all of one person. Call inside the
+    transaction that opens them; a worker delivers once it commits, so the request that
+    saved the entry waits on no mail server and no broker."""
+    return send_many(outgoing=prompts(findings, Step.FIRST), on_worker=True)
+
+
+def send_due_reprompts(now: dt.datetime | None = None) -> int:
+    """Prompt once more for urgent findings still open 24 hours after they were first
+    seen; returns how many findings were prompted. A finding whose prompt fails is
+    logged and left for the next run; the others go on. First prompts carried over from
+    the removed outbox go first."""
+    now = now or timezone.now()
+    carried = Finding.objects.filter(first_prompt_pending=True).select_related("user")
+    for finding in carried.order_by("first_seen")[:BATCH]:
         with transaction.atomic():
-            send_prompts(row)
-            EscalationOutbox.objects.filter(pk=row.pk).update(delivered_at=timezone.now())
-    except SoftTimeLimitExceeded:
-        raise  # the task is out of time: notify has recorded what it sent
-    except Exception:  # one bad row must not hold back the other prompts
-        log.exception("Escalation outbox row %s failed; the sweeper will try again", row.pk)
-        return False
+            claimed = Finding.objects.filter(pk=finding.pk, first_prompt_pending=True).update(
+                first_prompt_pending=False
+            )
+            if claimed == 1 and finding.state == FindingState.OPEN:
+                send_first_prompts([finding])
+    due = (
+        Finding.objects.filter(
+            state=FindingState.OPEN,
+            level=Level.URGENT,
+            reprompted_at__isnull=True,
+            first_seen__lte=now - REPROMPT_AFTER,
+        )
+        .select_related("user")
+        .order_by("first_seen")
+    )
+    prompted = 0
+    for finding in due[:BATCH]:
+        try:
+            prompted += reprompt(finding, now)
+        except SoftTimeLimitExceeded:
+            raise  # the task is out of time: what was committed is sent
+        except Exception:  # one bad finding must not hold back the other prompts
+            log.exception("Re-prompting finding %s failed; the next run will try again", finding.pk)
+    return prompted
+
+
+def reprompt(finding: Finding, now: dt.datetime) -> bool:
+    """Claim the finding's re-prompt and record its messages in one transaction; False
+    when another run claimed it first or it was acknowledged meanwhile."""
+    with transaction.atomic():
+        claimed = Finding.objects.filter(
+            pk=finding.pk, state=FindingState.OPEN, reprompted_at__isnull=True
+        ).update(reprompted_at=now)
+        if claimed != 1:
+            return False
+        send_many(outgoing=prompts([finding], Step.REPROMPT))
     return True
 
 
-def send_prompts(row: EscalationOutbox) -> None:
-    finding = row.finding
-    # The first prompt always goes; the re-prompt only while the finding is still open.
-    if row.step == OutboxStep.REPROMPT and finding.state != FindingState.OPEN:
-        return
-    if finding.user.is_active:
-        send_to_patient(finding, row.step)
-    for physiotherapist in alert_recipients(finding):
-        send_to_physiotherapist(physiotherapist, finding, row.step)
+def prompts(findings: Sequence[Finding], step: Step) -> list[Outgoing]:
+    """The messages of one step for findings of one person: theirs, while their account
+    is active, and one alert per physiotherapist receiving alerts from their diary."""
+    if not findings:
+        return []
+    patient = findings[0].user
+    patient_channels = escalation_channels(patient) if patient.is_active else None
+    physiotherapists = alert_recipients(patient)
+    channels = channels_for_many(physiotherapists, Kind.PHYSIO_ALERT)
+    outgoing = []
+    for finding in findings:
+        if patient_channels is not None:
+            outgoing.append(prompt_to_patient(finding, step, patient_channels))
+        outgoing.extend(
+            alert_to_physiotherapist(physiotherapist, finding, step, channels[physiotherapist.pk])
+            for physiotherapist in physiotherapists
+        )
+    return outgoing
 
 
-def send_to_patient(finding: Finding, step: str) -> None:
+def prompt_to_patient(
+    finding: Finding, step: Step, channels: Sequence[str] | None = None
+) -> Outgoing:
     rule = RULES_BY_CODE.get(finding.code)
-    again = "Reminder: " if step == OutboxStep.REPROMPT else ""
+    again = "Reminder: " if step == Step.REPROMPT else ""
     about = f"{rule.title}. {rule.what_to_do}" if rule else "Please see a doctor immediately."
     if rule and finding.entry_removed:
         about = (
@@ -95,27 +136,29 @@ def send_to_patient(finding: Finding, step: str) -> None:
             f"the symptom may still be real. If you do have it: {rule.what_to_do} If it was "
             "logged by mistake, open the flag and acknowledge it."
         )
-    send(
+    return Outgoing(
         user=finding.user,
         kind=Kind.ESCALATION,
         key=f"escalation:{finding.pk}:{step}",
         title=f"{again}Urgent: please see a doctor immediately",
         body=f"{about} {EMERGENCY}",
         url=reverse("triage:my_flags"),
-        channels=escalation_channels(finding.user),
+        channels=escalation_channels(finding.user) if channels is None else channels,
     )
 
 
-def send_to_physiotherapist(physiotherapist: User, finding: Finding, step: str) -> None:
+def alert_to_physiotherapist(
+    physiotherapist: User, finding: Finding, step: Step, channels: Sequence[str] | None = None
+) -> Outgoing:
     # No symptom and no diagnosis leave the app: the physiotherapist opens it to see more.
-    send(
+    return Outgoing(
         user=physiotherapist,
         kind=Kind.PHYSIO_ALERT,
         key=f"physio_alert:{physiotherapist.pk}:{finding.pk}:{step}",
         title=PHYSIO_ALERT,
         body=PHYSIO_ALERT,
         url=reverse("physio:review", args=[finding.user_id]),
-        channels=channels_for(physiotherapist, Kind.PHYSIO_ALERT),
+        channels=channels_for(physiotherapist, Kind.PHYSIO_ALERT) if channels is None else channels,
         about=finding.user,
     )
 
@@ -125,24 +168,7 @@ def escalation_channels(user: User) -> list[str]:
     return channels_for(user, Kind.ESCALATION)
 
 
-def alert_recipients(finding: Finding) -> list[User]:
+def alert_recipients(patient: User) -> list[User]:
     from sharing.consent import physiotherapists_receiving_alerts
 
-    return physiotherapists_receiving_alerts(finding.user)
-
-
-def queue_reprompts(now: dt.datetime | None = None) -> int:
-    """Urgent findings still open 24 hours after they were raised are prompted once more."""
-    now = now or timezone.now()
-    due = Finding.objects.filter(
-        state=FindingState.OPEN, level=Level.URGENT, first_seen__lte=now - REPROMPT_AFTER
-    ).exclude(outbox__step=OutboxStep.REPROMPT)
-    created = 0
-    for finding in due.order_by("first_seen")[:BATCH]:
-        try:
-            with transaction.atomic():
-                EscalationOutbox.objects.create(finding=finding, step=OutboxStep.REPROMPT)
-            created += 1
-        except IntegrityError:  # another sweeper queued it first
-            continue
-    return created
+    return physiotherapists_receiving_alerts(patient)

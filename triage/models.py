@@ -1,4 +1,4 @@
-"""What triage found for a person, who cleared their profile flags, and what must be sent."""
+"""What triage found for a person, and who cleared their profile flags."""
 
 from __future__ import annotations
 
@@ -42,6 +42,12 @@ class Finding(models.Model):
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # When the second prompt of an urgent finding still open a day later was sent: set
+    # once, by the conditional UPDATE that claims it (triage.escalation).
+    reprompted_at = models.DateTimeField(null=True, blank=True)
+    # A first prompt the escalation outbox of the release before held undelivered when it
+    # was removed: the re-prompt task sends it at its next run (migration 0004).
+    first_prompt_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-first_seen"]
@@ -58,7 +64,20 @@ class Finding(models.Model):
                 condition=Q(state__in=FindingState.values), name="finding_state_known"
             ),
         ]
-        indexes = [models.Index(fields=["user", "state"])]
+        indexes = [
+            models.Index(fields=["user", "state"]),
+            # What the re-prompt task reads every minute: only the few findings it may send.
+            models.Index(
+                fields=["first_seen"],
+                condition=Q(state="open", level="urgent", reprompted_at__isnull=True),
+                name="finding_awaiting_reprompt",
+            ),
+            models.Index(
+                fields=["first_seen"],
+                condition=Q(first_prompt_pending=True),
+                name="finding_first_prompt_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} ({self.state}) for {self.user}"
@@ -96,29 +115,3 @@ class ProfileFlagClearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} checked for {self.user_id}"
-
-
-class OutboxStep(models.TextChoices):
-    FIRST = "first", "First prompt"
-    REPROMPT = "reprompt", "Second prompt after 24 hours"
-
-
-class EscalationOutbox(models.Model):
-    """An escalation prompt that must reach the person. Written in the finding's transaction."""
-
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="outbox")
-    step = models.CharField(max_length=10, choices=OutboxStep.choices, default=OutboxStep.FIRST)
-    created_at = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["finding", "step"], name="one_outbox_row_per_step"),
-            models.CheckConstraint(
-                condition=Q(step__in=OutboxStep.values), name="outbox_step_known"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.finding} {self.step}"

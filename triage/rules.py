@@ -14,8 +14,8 @@ from fractions import Fraction
 
 from django.db import models
 
-from tracker.vocabulary import DailyTasks, History, Location, Onset, RestRelief, Sleep, Symptom
 from triage.diary import EntryData, ProfileData
+from triage.vocabulary import DailyTasks, History, Location, Onset, RestRelief, Sleep, Symptom
 
 SPEC = "red-flags.md v2"
 GUIDE = "patient guide"

@@ -1,4 +1,4 @@
-"""Re-check a person's red flags and keep their findings and escalation outbox in step."""
+"""Re-check a person's red flags and keep their findings and escalation prompts in step."""
 
 from __future__ import annotations
 
@@ -13,19 +13,12 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from notify.queue import enqueue
 from tracker.models import Entry, Profile
 from tracker.queries import profile_of
 from triage.diary import EntryData, ProfileData
 from triage.engine import Evaluation, FindingResult, evaluate
-from triage.models import (
-    EscalationOutbox,
-    Finding,
-    FindingState,
-    Level,
-    OutboxStep,
-    ProfileFlagClearance,
-)
+from triage.escalation import send_first_prompts
+from triage.models import Finding, FindingState, Level, ProfileFlagClearance
 from triage.rules import RULES, RULES_BY_CODE, Kind
 
 # The diary window the rules read: the last 14 days, and the first 14 days of the diary.
@@ -136,7 +129,7 @@ def recheck(
     user: User, today: dt.date | None = None, *, reported: frozenset[str] = frozenset()
 ) -> Evaluation:
     """Evaluate the person's diary and record what it raises. Call inside the writer's
-    transaction: findings, outbox rows and the change that caused them commit together.
+    transaction: findings, their prompts and the change that caused them commit together.
 
     `reported` holds the symptom and profile flag codes the person has just given anew (a
     symptom added to an entry, a profile answer given again, a clearance undone): raised,
@@ -152,12 +145,15 @@ def recheck(
 def record_findings(
     user: User, evaluation: Evaluation, *, reported: frozenset[str] = frozenset()
 ) -> list[Finding]:
-    """Refresh open findings, open new ones, and queue escalations for new urgent ones.
+    """Refresh open findings, open new ones, and record the prompts of new urgent ones.
 
     A code already open is refreshed, never duplicated. A code raised for the first time
     opens a finding. A code raised again after its finding was acknowledged opens a new one
     only on new information (`is_new_occurrence`): never for the passing of time or an
     unrelated correction, so no escalation is sent twice for the same evidence.
+
+    A new urgent finding's prompts (notify's messages and delivery rows, its outbox) are
+    recorded in this transaction; a worker delivers them once it commits.
     """
     now = timezone.now()
     raised = {result.code: result for result in evaluation.findings}
@@ -176,10 +172,7 @@ def record_findings(
     created = Finding.objects.bulk_create(new)
     urgent = [f for f in created if f.level == Level.URGENT]
     if urgent:
-        EscalationOutbox.objects.bulk_create(
-            [EscalationOutbox(finding=f, step=OutboxStep.FIRST) for f in urgent]
-        )
-        transaction.on_commit(_enqueue_escalations)
+        send_first_prompts(urgent)
     return created
 
 
@@ -270,14 +263,6 @@ def recheck_after_deletion(user: User, day: dt.date) -> Evaluation:
     removed = [pk for pk, days in gone.values_list("pk", "days") if day.isoformat() in days]
     Finding.objects.filter(pk__in=removed).update(entry_removed=True)
     return evaluation
-
-
-def _enqueue_escalations() -> None:
-    """Ask a worker to deliver now, never holding the request up on the broker: when it
-    does not answer at once, the outbox sweeper delivers within the minute."""
-    from triage.tasks import deliver_pending_escalations
-
-    enqueue(deliver_pending_escalations)
 
 
 def acknowledge(*, finding: Finding, by: User) -> None:

@@ -1,4 +1,4 @@
-"""Escalation delivery: thin Celery wrappers over triage.escalation."""
+"""Escalation re-prompts: a thin Celery wrapper over triage.escalation."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from celery import shared_task
 from triage import escalation
 
 
-@shared_task(name="triage.tasks.deliver_pending_escalations", acks_late=True)
-def deliver_pending_escalations() -> int:
-    return escalation.deliver_pending()
+@shared_task(name="triage.tasks.send_due_reprompts", acks_late=True)
+def send_due_reprompts() -> int:
+    """Every minute: the second prompt for urgent findings still open a day later."""
+    return escalation.send_due_reprompts()
 
 
 @shared_task(name="triage.tasks.sweep_outbox", acks_late=True)
 def sweep_outbox() -> int:
-    """Every minute: deliver rows whose enqueue failed, and queue 24-hour re-prompts."""
-    escalation.queue_reprompts()
-    return escalation.deliver_pending()
+    """The name a beat of the release before this one schedules, for the messages it
+    queues while the new workers start: the same work as `send_due_reprompts`."""
+    return escalation.send_due_reprompts()

@@ -18,9 +18,9 @@ from summaries.models import PegResponse, WeeklySummary
 from summaries.numbers import WeekNumbers
 from tracker.history_queries import period_from as history_period_from
 from tracker.models import Entry
-from tracker.vocabulary import Symptom
 from triage.models import Finding, FindingState, Level, ProfileFlagClearance
 from triage.rules import RULES_BY_CODE, Kind, Rule
+from triage.vocabulary import Symptom
 
 PERIODS = (7, 30, 90, 365)
 # The review shows the entries of the last two weeks; earlier ones are one tap away.

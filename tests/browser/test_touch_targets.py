@@ -107,7 +107,7 @@ def test_patient_pages_have_no_small_targets(browser, live_server, settings) -> 
              "/summaries/schedule/", "/sharing/", "/sharing/new/", "/my-data/",
              "/my-data/import/", "/my-data/delete-account/", "/onboarding/", "/accounts/",
              "/accounts/password/change/", "/accounts/two-step/", "/notifications/",
-             "/notifications/preferences/", "/exercises/", "/exercises/choose/",
+             "/settings/notifications/", "/exercises/", "/exercises/choose/",
              f"/exercises/{patient.exercise_plans.get().pk}/end/"]  # fmt: skip
     assert small_targets(browser, live_server.url, paths, patient) == {}
 

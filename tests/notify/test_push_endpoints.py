@@ -146,7 +146,7 @@ def test_no_public_key_when_push_is_not_set_up(client, settings) -> None:
 def test_the_settings_page_offers_push_on_this_phone_when_push_is_set_up(
     alice_client, vapid
 ) -> None:
-    page = alice_client.get(reverse("notify:preferences")).content.decode()
+    page = alice_client.get(reverse("tracker:notification_settings")).content.decode()
     assert "Allow notifications on this phone" in page
     assert "/static/js/push.js" in page  # a script file, no inline script
     assert "<script>" not in page
@@ -154,5 +154,5 @@ def test_the_settings_page_offers_push_on_this_phone_when_push_is_set_up(
 
 def test_the_settings_page_offers_no_push_when_push_is_not_set_up(alice_client, settings):
     settings.VAPID_PUBLIC_KEY = ""
-    page = alice_client.get(reverse("notify:preferences")).content.decode()
+    page = alice_client.get(reverse("tracker:notification_settings")).content.decode()
     assert "Allow notifications on this phone" not in page

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from notify.queue import enqueue
+from notify.tasks import sweep_deliveries
 from tests.conftest import UNREACHABLE_BROKER, point_celery_at
 from tests.notify.frozen_broker import FrozenBroker, frozen_broker
-from triage.tasks import deliver_pending_escalations
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def frozen() -> Iterator[FrozenBroker]:
 
 def timed_enqueue() -> tuple[bool, float]:
     started = time.monotonic()
-    queued = enqueue(deliver_pending_escalations)
+    queued = enqueue(sweep_deliveries)
     return queued, time.monotonic() - started
 
 

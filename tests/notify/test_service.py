@@ -318,6 +318,28 @@ def test_an_urgent_retry_is_queued_on_the_escalations_queue(
     assert (options["queue"], options["countdown"]) == ("escalations", 30)
 
 
+@pytest.mark.parametrize(
+    ("kind", "queue"), [(Kind.ESCALATION, "escalations"), (Kind.REMINDER, None)]
+)
+def test_on_worker_the_deliveries_are_queued_for_a_worker_once_committed_and_not_sent_here(
+    alice, kind, queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notify.tasks import deliver
+
+    queued: list[dict[str, object]] = []
+    monkeypatch.setattr(deliver, "apply_async", lambda **options: queued.append(options))
+    with transaction.atomic():
+        message = send(user=alice, kind=kind, key="k", title="t", body="b", url="/",
+                       channels=[Channel.IN_APP, Channel.EMAIL], on_worker=True)  # fmt: skip
+        assert queued == []
+    [options] = queued
+    assert options["args"] == ([delivery(message, Channel.EMAIL).pk],)
+    assert options["queue"] == queue
+    assert mail.outbox == []
+    assert delivery(message, Channel.EMAIL).outcome == Outcome.PENDING
+    assert delivery(message, Channel.IN_APP).outcome == Outcome.SENT
+
+
 def test_a_retry_the_broker_refuses_is_left_for_the_sweeper(alice, failing_email) -> None:
     failing_email(TransientError("mail server timed out"))
     message = send_reminder(alice, [Channel.EMAIL])  # the test broker is unreachable

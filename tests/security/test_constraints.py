@@ -22,7 +22,7 @@ from notify.models import Delivery, Message, NotificationPreference
 from sharing.models import ClinicalNote, Share, ShareCode, ShareInvitation
 from summaries.models import PegResponse, SummarySchedule, WeeklySummary
 from tracker.models import Entry, Profile
-from triage.models import EscalationOutbox, Finding, ProfileFlagClearance
+from triage.models import Finding, ProfileFlagClearance
 
 pytestmark = pytest.mark.django_db
 
@@ -159,10 +159,6 @@ CASES: dict[str, Callable[[People], object]] = {
     "one_active_clearance_per_code": lambda p: twice(
         lambda: ProfileFlagClearance.objects.create(user=p["alice"], code="AGE")
     ),
-    "one_outbox_row_per_step": lambda p: [
-        EscalationOutbox.objects.create(finding=f) for f in [finding(p)] * 2
-    ],
-    "outbox_step_known": lambda p: EscalationOutbox.objects.create(finding=finding(p), step="3"),
     # notify
     "message.key": lambda p: twice(lambda: message(p)),
     "message_kind_known": lambda p: Message.objects.create(

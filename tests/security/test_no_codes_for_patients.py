@@ -17,7 +17,6 @@ from django.test import Client
 from tests.conftest import make_patient
 from tests.security.test_url_walker import concrete_urls, routes
 from tracker.models import Entry, Profile
-from triage import escalation
 from triage.diary import PROFILE_FLAG_CODES
 from triage.models import Finding, ProfileFlagClearance
 from triage.rules import RULES
@@ -84,13 +83,11 @@ def a_diary_raising_every_code(user) -> None:
 
 
 @pytest.fixture
-def patient(db: None, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("triage.services._enqueue_escalations", lambda: None)
+def patient(db: None):
     user = make_patient("dora@example.com")
     a_diary_raising_every_code(user)
     assert set(Finding.objects.filter(user=user).values_list("code", flat=True)) == set(CODES)
     past = Finding.objects.filter(user=user, code="FEVER").get()
-    escalation.deliver_pending()  # the prompts, in the notifications list
     Finding.objects.filter(pk=past.pk).update(state="acknowledged", acknowledged_by=user)
     Finding.objects.create(user=user, code="FEVER", level="urgent", evidence="Again.",
                            since=user.profile.local_today())  # fmt: skip

@@ -28,13 +28,14 @@ from notify.models import (
     Outcome,
     PushSubscription,
 )
+from notify.service import send_many
 from sharing import consent
 from sharing.models import ClinicalNote, Share, ShareCode, ShareInvitation
 from summaries.models import PegResponse, SummarySchedule, WeeklySummary
 from tests.conftest import PASSWORD, enable_second_factor
 from tracker.models import Entry, Profile
-from triage.escalation import send_to_physiotherapist
-from triage.models import EscalationOutbox, Finding, OutboxStep, ProfileFlagClearance
+from triage.escalation import Step, alert_to_physiotherapist
+from triage.models import Finding, ProfileFlagClearance
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,6 @@ def everything_about(alice: User, physio: User) -> None:
     urgent = Finding.objects.create(
         user=alice, code="CHEST_PAIN", level="urgent", evidence="x", since=DAY
     )
-    EscalationOutbox.objects.create(finding=urgent, step=OutboxStep.FIRST)
     ProfileFlagClearance.objects.create(user=alice, code="AGE", cleared_by=alice)
     Share.objects.create(patient=alice, physiotherapist=physio)
     ShareInvitation.objects.create(patient=alice, physiotherapist=physio)
@@ -77,7 +77,7 @@ def everything_about(alice: User, physio: User) -> None:
     PegResponse.objects.create(user=alice, week_start=DAY, pain=5, enjoyment=5, activity=5)
     enable_second_factor(alice)
     RecoveryCode.objects.create(user=alice, code_hash="h")
-    send_to_physiotherapist(physio, urgent, OutboxStep.FIRST)
+    send_many(outgoing=[alert_to_physiotherapist(physio, urgent, Step.FIRST)])
     AccessAttempt.objects.create(
         username=alice.email, ip_address="203.0.113.5", user_agent="x", failures_since_start=2,
         attempt_time=timezone.now(),
@@ -94,7 +94,7 @@ def test_deleting_the_account_removes_everything_held_about_the_person(
     bobs_finding = Finding.objects.create(
         user=bob, code="FEVER", level="urgent", evidence="x", since=DAY
     )
-    send_to_physiotherapist(physio, bobs_finding, OutboxStep.FIRST)
+    send_many(outgoing=[alert_to_physiotherapist(physio, bobs_finding, Step.FIRST)])
     pk = alice.pk
 
     response = alice_client.post(reverse("tracker:delete_account"), {"password": PASSWORD})
@@ -104,7 +104,6 @@ def test_deleting_the_account_removes_everything_held_about_the_person(
         "profile": Profile.objects.filter(user_id=pk),
         "entries": Entry.objects.filter(user_id=pk),
         "findings": Finding.objects.filter(user_id=pk),
-        "outbox rows": EscalationOutbox.objects.filter(finding__user_id=pk),
         "flag clearances": ProfileFlagClearance.objects.filter(user_id=pk),
         "shares": Share.objects.filter(patient_id=pk),
         "invitations": ShareInvitation.objects.filter(patient_id=pk),

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from notify.models import Delivery, Kind, Message
+from notify.service import send_many
 from sharing import consent
 from sharing.models import InvitationState, Share, ShareCode, ShareInvitation
 from tests.conftest import make_patient
 from tests.sharing.conftest import log, open_finding, share_between, today
-from triage.escalation import send_to_physiotherapist
-from triage.models import OutboxStep
+from triage.escalation import Step, alert_to_physiotherapist
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,8 @@ def test_revoking_removes_the_physiotherapists_alerts_about_the_patient_only(
 ) -> None:
     share_between(bob, physio)
     for patient in (alice, bob):
-        send_to_physiotherapist(physio, open_finding(patient, "CHEST_PAIN"), OutboxStep.FIRST)
+        finding = open_finding(patient, "CHEST_PAIN")
+        send_many(outgoing=[alert_to_physiotherapist(physio, finding, Step.FIRST)])
     alice_client.post(reverse("sharing:revoke", args=[share.pk]))
     alerts = Message.objects.filter(user=physio, kind=Kind.PHYSIO_ALERT)
     assert [alert.about for alert in alerts] == [bob]

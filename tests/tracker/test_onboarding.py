@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from notify.models import Message
 from tests.conftest import PASSWORD
-from triage.models import EscalationOutbox, FindingState, ProfileFlagClearance
+from triage.models import FindingState, ProfileFlagClearance
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_already_examined_yes_leaves_no_urgent_banner_and_shows_the_flag_as_chec
         "TOP_OF_BACK", newcomer, None,
     )  # fmt: skip
     assert not newcomer.findings.filter(state=FindingState.OPEN).exists()
-    assert not EscalationOutbox.objects.exists()
+    assert not Message.objects.filter(user=newcomer).exists()  # no prompt was written
 
 
 @pytest.mark.parametrize("answer", ["no", ""])

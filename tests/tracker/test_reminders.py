@@ -307,7 +307,6 @@ def test_one_rule_moves_the_next_reminder_whichever_page_changed_the_settings(al
     """Onboarding's profile form and the notification settings both go through
     `reschedule`: a changed schedule or a missing slot is recomputed, an unchanged one is
     left where it is."""
-    from notify.preferences import save_preferences
     from tracker.services import update_profile
 
     profile = alice.profile
@@ -316,17 +315,19 @@ def test_one_rule_moves_the_next_reminder_whichever_page_changed_the_settings(al
         profile.refresh_from_db()
         assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
         Profile.objects.filter(pk=profile.pk).update(next_reminder_at=None)
-        values: dict[str, object] = {
+        channels: dict[str, object] = {
             "reminder_channels": [], "escalation_channels": [], "summary_channels": [],
-            "quiet_hours_start": None, "quiet_hours_end": None, "reminder_time": dt.time(20),
-            "time_zone": "Europe/London", "pause_days": 0,
+            "quiet_hours_start": None, "quiet_hours_end": None,
         }  # fmt: skip
-        save_preferences(user=alice, values=values)
+        reminder = {"reminder_time": dt.time(20), "exercise_reminder_time": None,
+                    "time_zone": "Europe/London", "pause_days": 0}  # fmt: skip
+        reminders.save_notification_settings(user=alice, reminder=reminder, channels=channels)
         profile.refresh_from_db()
         assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
     slot = profile.next_reminder_at
     with time_machine.travel(NOON_IN_LONDON + dt.timedelta(hours=8, seconds=30), tick=False):
-        save_preferences(user=alice, values=values)  # unchanged, just after it fell due
+        # Unchanged, just after it fell due:
+        reminders.save_notification_settings(user=alice, reminder=reminder, channels=channels)
         update_profile(user=alice, values={"reminder_time": dt.time(20)})
     profile.refresh_from_db()
     assert profile.next_reminder_at == slot, "a due reminder is not skipped"

@@ -7,7 +7,10 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.vocabulary import (
+from triage.diary import PROFILE_FLAG_CODES, EntryData, ProfileData
+from triage.engine import FindingResult, entry_window, evaluate
+from triage.rules import LEVEL_ORDER, Level
+from triage.vocabulary import (
     Activity,
     DailyTasks,
     History,
@@ -18,9 +21,6 @@ from tracker.vocabulary import (
     Sleep,
     Symptom,
 )
-from triage.diary import PROFILE_FLAG_CODES, EntryData, ProfileData
-from triage.engine import FindingResult, entry_window, evaluate
-from triage.rules import LEVEL_ORDER, Level
 
 TODAY = date(2026, 11, 24)
 pain = st.integers(min_value=0, max_value=10)

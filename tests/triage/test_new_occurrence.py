@@ -16,7 +16,7 @@ from notify.models import Kind, Message
 from tracker.models import Entry
 from tracker.services import delete_entry, save_entry, update_profile
 from triage import escalation
-from triage.models import EscalationOutbox, Finding, FindingState
+from triage.models import Finding, FindingState
 from triage.services import acknowledge, recheck
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,7 @@ TODAY = dt.date(2026, 11, 26)  # alice lives in Europe/London
 
 
 @pytest.fixture(autouse=True)
-def at_noon(monkeypatch: pytest.MonkeyPatch) -> Iterator[time_machine.Traveller]:
-    monkeypatch.setattr("triage.services._enqueue_escalations", lambda: None)
+def at_noon() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOON, tick=False) as traveller:
         yield traveller
 
@@ -54,7 +53,6 @@ def open_codes(user: User) -> set[str]:
 
 
 def first_prompts_sent(user: User) -> int:
-    escalation.deliver_pending()
     return Message.objects.filter(user=user, kind=Kind.ESCALATION).count()
 
 
@@ -71,7 +69,6 @@ def test_correcting_the_pain_of_an_old_entry_with_an_acknowledged_symptom_alerts
     log(alice, ago(4), pain=8, symptoms=["chest_pain"])
 
     assert open_codes(alice) == set()
-    assert EscalationOutbox.objects.count() == 1
     assert first_prompts_sent(alice) == 1
 
 
@@ -167,7 +164,7 @@ def test_nights_woken_with_no_night_pain_raise_nothing(alice) -> None:
     for day in (ago(2), ago(1), TODAY):
         log(alice, day, pain=0, night_pain=0, woke_at_night=True)
     assert open_codes(alice) == set()
-    assert not EscalationOutbox.objects.exists()
+    assert not Message.objects.exists()
 
 
 # --- profile flags ------------------------------------------------------------------------
@@ -225,8 +222,7 @@ def test_deleting_the_entry_behind_an_urgent_finding_keeps_it_open_and_says_it_w
     assert "You deleted the diary entry behind this flag" in page
     assert "You reported something" not in page
     Finding.objects.filter(pk=finding.pk).update(first_seen=timezone.now() - dt.timedelta(days=2))
-    escalation.queue_reprompts()
-    escalation.deliver_pending()
+    assert escalation.send_due_reprompts() == 1
     reprompt = Message.objects.get(user=alice, key=f"escalation:{finding.pk}:reprompt")
     assert "You deleted the diary entry behind the flag" in reprompt.body
     assert "If you do have it: See a doctor immediately" in reprompt.body

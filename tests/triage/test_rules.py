@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tracker.vocabulary import DailyTasks, History, Location, Onset, RestRelief, Sleep, Symptom
 from triage.diary import PROFILE_FLAG_CODES, EntryData, ProfileData
 from triage.engine import Evaluation, evaluate
 from triage.rules import RULES, RULES_BY_CODE, Kind, Level
+from triage.vocabulary import DailyTasks, History, Location, Onset, RestRelief, Sleep, Symptom
 
 TODAY = date(2026, 11, 24)
 NOBODY = ProfileData(birth_year=1988)  # 38: no profile flag

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from notify.models import Channel, Delivery, Kind, Message, Outcome
 from tracker.models import Entry
 from tracker.services import delete_entry, save_entry, update_profile
 from triage.diary import EntryData
-from triage.models import EscalationOutbox, Finding, FindingState
+from triage.models import Finding, FindingState
 from triage.rules import RULES
 from triage.services import acknowledge, entries_for_evaluation, recheck
 
@@ -61,7 +62,7 @@ def test_saving_the_same_symptom_twice_leaves_one_open_finding(alice, local_toda
     save_entry(user=alice, values=values(local_today, symptoms=["fever"], pain=5),
                editing=saved.entry)  # fmt: skip
     assert Finding.objects.filter(user=alice, code="FEVER", state=FindingState.OPEN).count() == 1
-    assert EscalationOutbox.objects.filter(finding__user=alice).count() == 1
+    assert prompts_of(alice) == 1
 
 
 def test_acknowledging_then_reporting_again_opens_a_new_finding(alice, local_today) -> None:
@@ -76,14 +77,18 @@ def test_acknowledging_then_reporting_again_opens_a_new_finding(alice, local_tod
     save_entry(user=alice, values=values(local_today, symptoms=["chest_pain"]))
     findings = Finding.objects.filter(user=alice, code="CHEST_PAIN").order_by("first_seen")
     assert [f.state for f in findings] == [FindingState.ACKNOWLEDGED, FindingState.OPEN]
-    assert EscalationOutbox.objects.filter(finding__user=alice).count() == 2
+    assert prompts_of(alice) == 2
     assert first.evaluation.advice_level == "urgent"
 
 
-def test_only_new_urgent_findings_write_an_outbox_row(alice, local_today) -> None:
+def test_only_new_urgent_findings_prompt(alice, local_today) -> None:
     update_profile(user=alice, values={"history": ["osteoporosis"]})
     assert Finding.objects.filter(user=alice, code="OSTEOPOROSIS").exists()
-    assert not EscalationOutbox.objects.exists()
+    assert prompts_of(alice) == 0
+
+
+def prompts_of(user) -> int:
+    return Message.objects.filter(user=user, kind=Kind.ESCALATION).count()
 
 
 def test_deleting_the_evidence_keeps_the_finding_open_but_marks_it_gone(alice, local_today) -> None:
@@ -99,14 +104,26 @@ def test_a_profile_change_rechecks_at_once(alice) -> None:
     assert Finding.objects.filter(user=alice, code="TOP_OF_BACK", level="urgent").exists()
 
 
-def test_an_outbox_row_survives_a_broker_that_is_down(
-    alice, local_today, django_capture_on_commit_callbacks
+def test_the_prompt_is_recorded_in_the_transaction_that_opens_the_finding(
+    alice, local_today
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with transaction.atomic():
         save_entry(user=alice, values=values(local_today, symptoms=["bladder_bowel"]))
-    assert len(callbacks) == 1
-    row = EscalationOutbox.objects.get(finding__user=alice)
-    assert row.delivered_at is None
+        finding = Finding.objects.get(user=alice)
+        prompt = Message.objects.get(user=alice, kind=Kind.ESCALATION)
+        assert prompt.key == f"escalation:{finding.pk}:first"
+    email = Delivery.objects.get(message=prompt, channel=Channel.EMAIL)
+    assert email.outcome == Outcome.PENDING  # a worker's once committed, or the sweeper's
+
+
+def test_a_save_rolled_back_leaves_no_finding_and_no_prompt(alice, local_today) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        save_entry(user=alice, values=values(local_today, symptoms=["bladder_bowel"]))
+        assert prompts_of(alice) == 1
+        raise RuntimeError("the request failed after the save")
+    assert not Finding.objects.exists()
+    assert not Message.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_the_urgent_banner_stays_on_every_page_until_acknowledged(
