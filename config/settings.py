@@ -165,6 +165,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Who gets a physiotherapist's alert for a patient's urgent flag is the sharing app's to
+# say (live shares with alerts on). triage sits below sharing in the apps' order, so the
+# function is named here, where the apps are put together, instead of imported by triage.
+ESCALATION_ALERT_RECIPIENTS = "sharing.consent.physiotherapists_receiving_alerts"
+
 # --- Email: console (or a file folder) in development, SMTP from the environment otherwise ---
 EMAIL_BACKEND_NAME = os.environ.get(
     "EMAIL_BACKEND",

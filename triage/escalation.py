@@ -20,12 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from notify.models import Kind, Message
@@ -169,6 +172,12 @@ def escalation_channels(user: User) -> list[str]:
 
 
 def alert_recipients(patient: User) -> list[User]:
-    from sharing.consent import physiotherapists_receiving_alerts
+    """The physiotherapists to alert about this patient: `settings.ESCALATION_ALERT_RECIPIENTS`
+    names the function that knows (sharing's, above triage in the apps' order)."""
+    return _recipients_function(settings.ESCALATION_ALERT_RECIPIENTS)(patient)
 
-    return physiotherapists_receiving_alerts(patient)
+
+@cache
+def _recipients_function(path: str) -> Callable[[User], list[User]]:
+    function: Callable[[User], list[User]] = import_string(path)
+    return function
