@@ -24,6 +24,9 @@ ACCESS_ACTIONS = (
     AuditAction.FLAG_CHECKED,
     AuditAction.FLAG_CHECK_UNDONE,
     AuditAction.ALERT_ACKNOWLEDGED,
+    AuditAction.PLAN_PROPOSED,
+    AuditAction.PLAN_CHANGED,
+    AuditAction.PLAN_ENDED,
 )
 
 

@@ -157,6 +157,9 @@ class AuditAction(models.TextChoices):
     CASELOAD_VIEW = "caseload_view", "Saw your name and flags in their list of patients"
     PHYSIO_APPROVED = "physio_approved", "Approved a physiotherapist's registration"
     PHYSIO_REFUSED = "physio_refused", "Refused a physiotherapist's registration"
+    PLAN_PROPOSED = "plan_proposed", "Suggested an exercise plan"
+    PLAN_CHANGED = "plan_changed", "Changed your exercise plan"
+    PLAN_ENDED = "plan_ended", "Ended your exercise plan"
 
 
 class AppendOnlyError(Exception):

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from benchmarks.fastinsert import insert_rows
+from exercises.models import Exercise, ExerciseDay, ExerciseMark, Plan, PlanItem, PlanVersion
 from sharing.models import Share
 from summaries.models import PegResponse, SummarySchedule, WeeklySummary
 from summaries.numbers import compute_week, week_start_of
@@ -154,6 +155,39 @@ def _daily_diaries(user_ids: list[int], days: int, rng: random.Random, zone: str
     )
 
 
+def _exercise_plans(patients: list[int], days: int, now: dt.datetime) -> None:
+    """Every patient of the caseload follows a plan accepted as long ago as their diary
+    goes back; the counted one (the first) changed it every 90 days and ticked it off
+    every day, the others have their last week ticked."""
+    today = now.astimezone(zoneinfo.ZoneInfo(WEB_ZONE)).date()
+    since = today - dt.timedelta(days=days - 1)
+    plans = Plan.objects.bulk_create(
+        Plan(patient_id=pk, accepted_at=now, accepted_on=since, created_at=now) for pk in patients
+    )
+    versions = PlanVersion.objects.bulk_create(
+        PlanVersion(plan=plan, number=n + 1, starts_on=since + dt.timedelta(days=90 * n))
+        for index, plan in enumerate(plans)
+        for n in range(max(1, days // 90) if index == 0 else 1)
+    )
+    library = {e.code: e for e in Exercise.objects.filter(code__in=["walk", "chin-tuck"])}
+    PlanItem.objects.bulk_create(
+        PlanItem(version=version, exercise=exercise, key=exercise.code, name=exercise.name,
+                 steps=exercise.steps, weekdays=list(range(7)), position=position)
+        for version in versions
+        for position, exercise in enumerate(library.values())
+    )  # fmt: skip
+    logged = ExerciseDay.objects.bulk_create(
+        ExerciseDay(patient_id=pk, day=today - dt.timedelta(days=back), pain_after="same")
+        for index, pk in enumerate(patients)
+        for back in range(days if index == 0 else min(days, ONE_WEEK))
+    )
+    ExerciseMark.objects.bulk_create(
+        ExerciseMark(day=day, key=code, done="done" if day.day.toordinal() % 3 else "some")
+        for day in logged
+        for code in library
+    )
+
+
 # --- The wave: reminders due this minute, summaries due now ---------------------------------
 
 
@@ -234,6 +268,7 @@ def _caseloads(population: Population, rng: random.Random) -> None:
             ((pk, physio[0], now, True) for pk in patients),
         )
         _findings(patients, days, now)
+        _exercise_plans(patients, days, now)
         # The patient whose pages are counted: the same profile in both caseloads.
         Profile.objects.filter(user_id=patients[0]).update(birth_year=1960)
         _stored_summaries(patients[0], days, rng)

@@ -109,7 +109,7 @@ def measure(population: Population) -> list[Count]:
     counts.append(
         Count(
             "caseload",
-            "200 patients, first page",
+            "200 patients with exercise plans, first page",
             _count(physios["one_week"], "get", caseload, b"<h1"),
             _count(physios["five_years"], "get", caseload, b"<h1"),
         )
@@ -122,7 +122,7 @@ def measure(population: Population) -> list[Count]:
     counts.append(
         Count(
             "patient review",
-            "365 days",
+            "365 days, with an exercise plan",
             _count(physios["one_week"], "get", review(week), b"<h1"),
             _count(physios["five_years"], "get", review(five), b"<h1"),
         )

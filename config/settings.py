@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sharing",
     "summaries",
     "tracker",
+    "exercises",
     "triage",
     "notify",
     "axes",  # sign-in lockouts; its Access attempts in the admin lift one by hand

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from sharing.consent import shares_with
+from sharing.plan_progress import LastSevenDays, last_seven_days
 from tracker.models import Entry, Profile
 from tracker.queries import TheirToday
 from triage.models import Finding, FindingState, Level
@@ -56,6 +57,7 @@ class CaseloadNumbers(TypedDict):
     night_pain_nights_7: int
     trend_7: float | None
     quiet_since: dt.date
+    their_today: dt.date
 
 
 # Evaluated lazily: django_stubs_ext is a development dependency.
@@ -73,6 +75,7 @@ class OpenFlag:
 class CaseloadRow:
     patient: CaseloadPatient
     flags: list[OpenFlag] = field(default_factory=list)
+    exercises: LastSevenDays | None = None
 
     @property
     def urgent_flags(self) -> list[OpenFlag]:
@@ -137,6 +140,7 @@ def caseload(
             quiet_since=on_their_day(
                 lambda today: Value(today - dt.timedelta(days=QUIET_DAYS - 1))
             ),
+            their_today=on_their_day(Value),
         )
         .annotate(trend_7=F("mean_pain_7") - F("mean_pain_previous_7"))
     )
@@ -154,7 +158,8 @@ def caseload(
 
 
 def rows_for(patients: Iterable[CaseloadPatient]) -> list[CaseloadRow]:
-    """The page's rows, with their open flags fetched in one query for the whole page."""
+    """The page's rows, with their open flags (one query for the whole page) and their
+    exercises of the last 7 days (a few more, whatever the page's length)."""
     rows = [CaseloadRow(patient) for patient in patients]
     flags: dict[int, list[OpenFlag]] = defaultdict(list)
     findings = (
@@ -165,8 +170,10 @@ def rows_for(patients: Iterable[CaseloadPatient]) -> list[CaseloadRow]:
     for user_id, code, level in findings:
         rule = RULES_BY_CODE.get(code)
         flags[user_id].append(OpenFlag(code, level, rule.title if rule else code))
+    exercises = last_seven_days({row.patient.pk: row.patient.their_today for row in rows})
     for row in rows:
         row.flags = sorted(flags[row.patient.pk], key=lambda flag: flag.level != Level.URGENT)
+        row.exercises = exercises.get(row.patient.pk)
     return rows
 
 

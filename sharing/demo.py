@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from accounts import totp
 from accounts.models import Role, SecondFactor, User
+from exercises import plans
+from exercises.models import Exercise
+from exercises.plans import Prescription
 from sharing.models import Share
 from summaries.numbers import PegAnswers, week_start_of
 from summaries.services import build_summaries, save_peg
@@ -86,11 +89,37 @@ def load_demo_data() -> tuple[User, User, bool]:
         if i == DAYS - 1 or rng.random() > 0.1
     )
     Share.objects.create(patient=patient, physiotherapist=physio, send_alerts=True)
+    add_exercise_plan(patient, physio, today, rng)
     recheck(patient)
     # Physiotherapists need two-step sign-in; `manage.py demo_code` shows the demo's code.
     SecondFactor.objects.create(user=physio, secret=totp.new_secret())
     add_past_weeks(patient, today, rng)
     return patient, physio, True
+
+
+def add_exercise_plan(patient: User, physio: User, today: dt.date, rng: random.Random) -> None:
+    """Three exercises Sam suggested ten days ago, accepted the same day, mostly done."""
+    started = today - dt.timedelta(days=10)
+    plan = plans.propose_plan(
+        patient=patient, physiotherapist=physio, starts_on=started,
+        review_on=today + dt.timedelta(days=18), note="Little and often. Stop if it hurts more.",
+        prescriptions=[
+            Prescription(exercise=Exercise.objects.get(code="chair-extension")),
+            Prescription(exercise=Exercise.objects.get(code="shoulder-blade-squeeze"),
+                         times_a_day=2),
+            Prescription(exercise=Exercise.objects.get(code="walk"), weekdays=[0, 2, 4, 5]),
+        ],
+    )  # fmt: skip
+    plans.accept_plan(plan=plan, patient=patient, today=started)
+    for back in range(10, 0, -1):
+        day = today - dt.timedelta(days=back)
+        answers = ["done", "done", "some", "not_today"]
+        plans.record_exercise_day(
+            patient=patient, day=day,
+            marks={code: rng.choice(answers) for code in
+                   ("chair-extension", "shoulder-blade-squeeze", "walk")},
+            pain_after=rng.choice(["better", "same", "same", ""]),
+        )  # fmt: skip
 
 
 def add_past_weeks(patient: User, today: dt.date, rng: random.Random) -> None:

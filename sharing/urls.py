@@ -4,7 +4,7 @@ exports). `config.urls` mounts them under /sharing/ and /physio/."""
 
 from django.urls import path
 
-from sharing.views import patient, physio
+from sharing.views import patient, physio, plans
 
 patient_urls = (
     [
@@ -42,8 +42,20 @@ physiotherapist_urls = (
             physio.acknowledge_finding,
             name="acknowledge",
         ),
+        path("patients/<int:patient_id>/plans/new/", plans.new_plan, name="new_plan"),
+        path(
+            "patients/<int:patient_id>/plans/<int:plan_id>/change/",
+            plans.change_plan,
+            name="change_plan",
+        ),
+        path("patients/<int:patient_id>/plans/<int:plan_id>/end/", plans.end_plan, name="end_plan"),
         path("patients/<int:patient_id>/export.pdf", physio.export_pdf, name="export_pdf"),
         path("patients/<int:patient_id>/export.csv", physio.export_csv, name="export_csv"),
+        path(
+            "patients/<int:patient_id>/export_exercises.csv",
+            physio.export_exercise_log,
+            name="export_exercise_log",
+        ),
         path("patients/<int:patient_id>/export.json", physio.export_fhir, name="export_fhir"),
     ],
     "physio",

@@ -8,7 +8,6 @@ what it needs in bulk.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -16,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from exercises.adherence import Adherence, DayCount, total
 from triage.diary import EntryData
 from triage.rules import RULES_BY_CODE
 from triage.vocabulary import Activity, SelfCare
@@ -28,6 +28,9 @@ MIN_DAYS = 3
 MEANINGFUL_POINTS = 2
 MEANINGFUL_SHARE = Fraction(3, 10)
 ASSOCIATION_DAYS = 28
+# The comparison item for the days of an exercise plan: never a diary activity or self-care code.
+EXERCISE_PLAN = "exercise_plan"
+ONE_DAY = dt.timedelta(days=1)
 
 
 class Reading(models.TextChoices):
@@ -74,7 +77,9 @@ class Comparison:
 @dataclass(frozen=True, slots=True)
 class Association:
     """Mean day pain over the last 28 days, on days with and without one activity or
-    self-care item (their codes never overlap). Only when each side has MIN_DAYS days."""
+    self-care item (their codes never overlap), or, for EXERCISE_PLAN, on the days after
+    plan days with some of the plan's exercises done and after plan days with none. Only
+    when each side has MIN_DAYS days."""
 
     item: str
     mean_with: float
@@ -108,6 +113,8 @@ class WeekNumbers:
     associations: tuple[Association, ...]  # the most helpful-looking first
     peg: float | None = None
     previous_peg: float | None = None
+    # Sessions of the person's exercise plans this week; None when none were due (no plan).
+    exercises: Adherence | None = None
 
     @property
     def week_end(self) -> dt.date:
@@ -132,6 +139,8 @@ class WeekNumbers:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WeekNumbers:
+        """Summaries stored before exercise plans have no "exercises": no plan then."""
+        exercises = data.get("exercises")
         return cls(
             **{
                 **data,
@@ -141,6 +150,7 @@ class WeekNumbers:
                 "night_pain": Comparison(**data["night_pain"]),
                 "findings": tuple(RaisedFinding(**f) for f in data["findings"]),
                 "associations": tuple(Association(**a) for a in data["associations"]),
+                "exercises": Adherence(**exercises) if exercises else None,
             }
         )
 
@@ -152,16 +162,20 @@ def compute_week(
     *,
     peg: PegAnswers | None = None,
     previous_peg: PegAnswers | None = None,
+    exercise_days: Sequence[DayCount] = (),
 ) -> WeekNumbers:
     """The numbers of the week starting `week_start` (a Monday), from the entries of the
-    28 days ending on its Sunday (earlier or later ones are ignored), the person's findings
-    and the PEG answers of this week and the one before."""
+    28 days ending on its Sunday (earlier or later ones are ignored), the person's findings,
+    the PEG answers of this week and the one before, and the exercise counts of the same
+    28 days (`exercises.adherence.count_days`; none for someone without a plan)."""
     by_date = {entry.date: entry for entry in entries}
     week = [week_start + dt.timedelta(days=n) for n in range(7)]
     this_week = [by_date[day] for day in week if day in by_date]
     last_week = [by_date[day - WEEK] for day in week if day - WEEK in by_date]
     window_start = week[-1] - dt.timedelta(days=ASSOCIATION_DAYS - 1)
     window = [entry for day, entry in by_date.items() if window_start <= day <= week[-1]]
+    plan_days = [d for d in exercise_days if window_start <= d.day <= week[-1] and d.is_plan_day]
+    sessions = total(d for d in plan_days if week[0] <= d.day)
     return WeekNumbers(
         week_start=week_start,
         days_logged=len(this_week),
@@ -172,9 +186,10 @@ def compute_week(
         active_minutes=sum(e.active_minutes for e in this_week),
         rest_days=sum(1 for e in this_week if e.rested),
         findings=_raised(findings, week[0], week[-1]),
-        associations=_associations(window),
+        associations=_associations(window, plan_days),
         peg=float(peg.score) if peg else None,
         previous_peg=float(previous_peg.score) if previous_peg else None,
+        exercises=sessions if sessions.prescribed else None,
     )
 
 
@@ -227,25 +242,41 @@ def _raised(
 ITEMS = (*Activity.values, *SelfCare.values)
 
 
-def _associations(window: Sequence[EntryData]) -> tuple[Association, ...]:
-    total, days = sum(e.pain for e in window), len(window)
-    pain_with: dict[str, int] = defaultdict(int)
-    days_with: dict[str, int] = defaultdict(int)
-    for entry in window:
-        for item in {*entry.activities, *entry.self_care}:
-            pain_with[item] += entry.pain
-            days_with[item] += 1
+def _associations(
+    window: Sequence[EntryData], plan_days: Sequence[DayCount]
+) -> tuple[Association, ...]:
     found = []
     for item in ITEMS:
-        with_item, without = days_with[item], days - days_with[item]
-        if with_item >= MIN_DAYS and without >= MIN_DAYS:
-            mean_with = Fraction(pain_with[item], with_item)
-            mean_without = Fraction(total - pain_with[item], without)
-            association = Association(
-                item, float(mean_with), float(mean_without), with_item, without
-            )
-            found.append((mean_with - mean_without, association))
-    return tuple(association for _, association in sorted(found, key=lambda pair: pair[0]))
+        has = [item in {*entry.activities, *entry.self_care} for entry in window]
+        found.append(_association(item, window, has))
+    # Exercise shows in the next day's pain: each plan day is read by the day after it.
+    pain_of = {entry.date: entry for entry in window}
+    followed = [d for d in plan_days if d.day + ONE_DAY in pain_of]
+    found.append(
+        _association(
+            EXERCISE_PLAN,
+            [pain_of[d.day + ONE_DAY] for d in followed],
+            [d.done > 0 for d in followed],
+        )
+    )
+    compared = [pair for pair in found if pair is not None]
+    return tuple(association for _, association in sorted(compared, key=lambda pair: pair[0]))
+
+
+def _association(
+    item: str, days: Sequence[EntryData], has: Sequence[bool]
+) -> tuple[Fraction, Association] | None:
+    """Mean pain on the `days` with `item` (where `has` is true) and on the others, with
+    the difference to sort by; None unless each side has MIN_DAYS days."""
+    pain_with = [day.pain for day, with_item in zip(days, has, strict=True) if with_item]
+    pain_without = [day.pain for day, with_item in zip(days, has, strict=True) if not with_item]
+    if len(pain_with) < MIN_DAYS or len(pain_without) < MIN_DAYS:
+        return None
+    mean_with, mean_without = _mean(pain_with), _mean(pain_without)
+    association = Association(
+        item, float(mean_with), float(mean_without), len(pain_with), len(pain_without)
+    )
+    return mean_with - mean_without, association
 
 
 def week_start_of(day: dt.date) -> dt.date:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from exercises.queries import day_counts_by_patient
 from notify.models import Kind
 from notify.preferences import channels_for_many
 from notify.service import Outgoing, send_many
@@ -62,12 +63,14 @@ ENTRY_COLUMNS = ("user_id", "date", "pain", "night_pain", "rested", "active_minu
 def compute_weeks(
     user_ids: Sequence[int], week_start: dt.date, zone: zoneinfo.ZoneInfo
 ) -> dict[int, WeekNumbers]:
-    """Each person's numbers for one week, in three queries however many people."""
+    """Each person's numbers for one week, in a fixed number of queries however many
+    people: three, then one for exercise plans (four more when someone has one)."""
     week_end = week_start + dt.timedelta(days=6)
+    window_start = week_end - dt.timedelta(days=ASSOCIATION_DAYS - 1)
     entries: dict[int, list[EntryData]] = defaultdict(list)
     rows = Entry.objects.filter(
         user_id__in=user_ids,
-        date__gte=week_end - dt.timedelta(days=ASSOCIATION_DAYS - 1),
+        date__gte=window_start,
         date__lte=week_end,
     )
     for user_id, day, pain, night, rested, minutes, activities, self_care in (
@@ -94,6 +97,10 @@ def compute_weeks(
             user_id__in=user_ids, week_start__in=[week_start, week_start - WEEK]
         ).values_list("user_id", "week_start", "pain", "enjoyment", "activity")
     }
+    today = timezone.now().astimezone(zone).date()
+    exercise_days = day_counts_by_patient(
+        user_ids, window_start, week_end, dict.fromkeys(user_ids, today)
+    )
     return {
         user_id: compute_week(
             entries[user_id],
@@ -101,6 +108,7 @@ def compute_weeks(
             week_start,
             peg=pegs.get((user_id, week_start)),
             previous_peg=pegs.get((user_id, week_start - WEEK)),
+            exercise_days=exercise_days.get(user_id, ()),
         )
         for user_id in user_ids
     }

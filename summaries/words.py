@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from summaries.numbers import Association, Comparison, Reading, WeekNumbers
+from summaries.numbers import EXERCISE_PLAN, Association, Comparison, Reading, WeekNumbers
 from triage.vocabulary import Activity, SelfCare
 
 # What the person did ("On days you ..."), and what it would be to say it helps.
@@ -24,6 +24,7 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
     SelfCare.PAIN_RELIEF: ("took pain relief", "pain relief helps"),
     SelfCare.STRETCHING_BREAKS: ("took stretching breaks", "stretching breaks help"),
     SelfCare.PHYSIO_EXERCISES: ("did your physio exercises", "your physio exercises help"),
+    EXERCISE_PLAN: ("did exercises from your plan", "your exercise plan helps"),
 }
 
 ENCOURAGEMENT: dict[str, str] = {
@@ -52,6 +53,8 @@ ENCOURAGEMENT: dict[str, str] = {
     "take one every hour or so may make them easier to keep.",
     SelfCare.PHYSIO_EXERCISES: "Your physio exercises went with your easier days. Keeping them "
     "going, as your physiotherapist showed you, may be worth it.",
+    EXERCISE_PLAN: "Your plan's exercises went with your easier days. Keeping them going, as "
+    "often as your plan sets out, may be worth it.",
 }
 GENERAL_ENCOURAGEMENT = (
     "Gentle movement, heat or cold and short breaks from sitting help many people with back "
@@ -72,6 +75,7 @@ class WeekInWords:
     day_pain: str | None
     night_pain: str | None
     peg: str | None
+    exercises: str | None
     helps: tuple[str, ...]
     encouragement: str
 
@@ -91,6 +95,7 @@ def in_words(numbers: WeekNumbers) -> WeekInWords:
         day_pain=_pain_sentence("Daytime pain", numbers.day_pain, numbers.enough_days),
         night_pain=_pain_sentence("Night pain", numbers.night_pain, numbers.enough_days),
         peg=_peg_sentence(numbers),
+        exercises=_exercises_sentence(numbers),
         helps=tuple(association_sentence(a) for a in numbers.helpful),
         encouragement=(
             ENCOURAGEMENT[numbers.helpful[0].item] if numbers.helpful else GENERAL_ENCOURAGEMENT
@@ -100,6 +105,12 @@ def in_words(numbers: WeekNumbers) -> WeekInWords:
 
 def association_sentence(association: Association) -> str:
     did, helps = ITEM_WORDS[association.item]
+    if association.item == EXERCISE_PLAN:
+        return (
+            f"The day after you {did} your pain averaged {one_decimal(association.mean_with)}, "
+            f"and {one_decimal(association.mean_without)} after plan days without them. This "
+            f"does not prove {helps}, but it may be worth keeping up."
+        )
     return (
         f"On days you {did} your pain averaged {one_decimal(association.mean_with)}, and "
         f"{one_decimal(association.mean_without)} on days you did not. This does not prove "
@@ -144,3 +155,14 @@ def _peg_sentence(numbers: WeekNumbers) -> str | None:
         return f"{sentence} Last week it was {last} too."
     direction = "lower" if change < 0 else "higher"
     return f"{sentence} That is {one_decimal(abs(change))} {direction} than last week ({last})."
+
+
+def _exercises_sentence(numbers: WeekNumbers) -> str | None:
+    """Sessions done of those due this week; a "some" counts as half a session."""
+    sessions = numbers.exercises
+    if sessions is None:
+        return None
+    return (
+        f"Exercises: {sessions.done:g} of {sessions.prescribed:g} sessions done "
+        f"({sessions.percent}%)"
+    )

@@ -109,6 +109,27 @@ def a_cache_of_its_own(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def the_exercise_library(request: pytest.FixtureRequest) -> None:
+    """The library a migration loads, there for every test that uses the database: a
+    transactional test (browser, integration) empties the tables when it ends."""
+    marker = request.node.get_closest_marker("django_db")
+    wanted = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if marker is None and not wanted:
+        return
+    transactional = (
+        "transactional_db" in wanted
+        or "live_server" in wanted
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from exercises.library import load_library
+    from exercises.models import Exercise
+
+    if not Exercise.objects.exists():
+        load_library(Exercise)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Accounts are made in almost every test; real password hashing is not the point.
     (Browser tests run the server in-process, so they share this setting.)"""

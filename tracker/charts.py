@@ -9,7 +9,7 @@ never drawn as zero, which would read as "no pain".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +26,9 @@ ACTIVE_BAR_MAX_HEIGHT = 16
 # Bars grow up to an hour of activity; anything longer draws as a full bar.
 ACTIVE_MINUTES_FULL_BAR = 60
 REST_ROW_Y = 232
+# With an exercise plan, a row of marks below the rest: one per day the plan named.
+EXERCISE_ROW_Y = 252
+EXERCISE_ROW_HEIGHT = 20
 MAX_PAIN = 10
 
 
@@ -92,12 +95,34 @@ class Triangle:
 
 
 @dataclass(frozen=True)
+class ExerciseMark:
+    """A day the exercise plan named: an empty circle for none done, half filled for some,
+    filled for all of them (the shape carries it, not colour alone)."""
+
+    x: float
+    day: dt.date
+    done: float
+    prescribed: float
+
+    @property
+    def state(self) -> str:
+        if self.done <= 0:
+            return "none"
+        return "all" if self.done >= self.prescribed else "some"
+
+    @property
+    def words(self) -> str:
+        return f"{self.done:g} of {self.prescribed:g} sessions"
+
+
+@dataclass(frozen=True)
 class TableRow:
     day: dt.date
     pain: int
     night_pain: int | None
     rested: bool
     active_minutes: int
+    exercises: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +147,16 @@ class PainChart:
     active_bars: tuple[Bar, ...]
     rest_marks: tuple[Triangle, ...]
     rows: tuple[TableRow, ...]
+    exercise_marks: tuple[ExerciseMark, ...] = ()
+    exercise_row_y: float = EXERCISE_ROW_Y
+
+    @property
+    def has_exercises(self) -> bool:
+        return bool(self.exercise_marks)
+
+    @property
+    def exercise_label_y(self) -> float:
+        return self.exercise_row_y + 4
 
     @property
     def days(self) -> int:
@@ -156,8 +191,15 @@ class PainChart:
         return max((point.value for point in self.night_pain.points), default=None)
 
 
-def pain_chart(entries: Iterable[ChartableDay], *, start: dt.date, end: dt.date) -> PainChart:
-    """The chart of the days from `start` to `end`; entries outside them are left out."""
+def pain_chart(
+    entries: Iterable[ChartableDay],
+    *,
+    start: dt.date,
+    end: dt.date,
+    exercises: Mapping[dt.date, tuple[float, float]] | None = None,
+) -> PainChart:
+    """The chart of the days from `start` to `end`; entries outside them are left out.
+    `exercises`, for a person with a plan: day -> (sessions done, sessions prescribed)."""
     days = (end - start).days + 1
     if days < 1:
         raise ValueError("the period must end on or after its start")
@@ -169,11 +211,17 @@ def pain_chart(entries: Iterable[ChartableDay], *, start: dt.date, end: dt.date)
 
     logged = [by_date[day] for day in sorted(by_date)]
     marker_size = _round(min(3.5, max(1.5, step * 0.3)))
+    exercise_marks = tuple(
+        ExerciseMark(x_of(day), day, done, prescribed)
+        for day, (done, prescribed) in sorted((exercises or {}).items())
+        if start <= day <= end and prescribed > 0
+    )
+    marks_by_day = {mark.day: mark.words for mark in exercise_marks}
     return PainChart(
         start=start,
         end=end,
         width=WIDTH,
-        height=HEIGHT,
+        height=HEIGHT + (EXERCISE_ROW_HEIGHT if exercise_marks else 0),
         plot_left=PLOT_LEFT,
         plot_right=PLOT_RIGHT,
         plot_top=PLOT_TOP,
@@ -199,8 +247,17 @@ def pain_chart(entries: Iterable[ChartableDay], *, start: dt.date, end: dt.date)
             if entry.rested
         ),
         rows=tuple(
-            TableRow(e.date, e.pain, e.night_pain, e.rested, e.active_minutes) for e in logged
+            TableRow(
+                e.date,
+                e.pain,
+                e.night_pain,
+                e.rested,
+                e.active_minutes,
+                marks_by_day.get(e.date, ""),
+            )
+            for e in logged
         ),
+        exercise_marks=exercise_marks,
     )
 
 

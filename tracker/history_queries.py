@@ -1,7 +1,7 @@
 """Reads of the history page, with their query shape decided here.
 
-Two queries whatever the length of the diary: the entries of the period, and the dates
-that make up the current streak.
+A fixed number of queries whatever the length of the diary: the entries of the period,
+the dates that make up the current streak, and any exercise plan with its log.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from accounts.models import User
+from exercises.queries import day_counts_by_patient
 from tracker.charts import PainChart, pain_chart
 from tracker.models import Entry
 from tracker.services import editable_dates
@@ -63,10 +64,18 @@ def history_for(user: User, *, today: dt.date, days: int) -> History:
         .order_by("-date")
     )
     logged = {entry.date for entry in entries}
+    exercise_days = day_counts_by_patient([user.pk], start, today, {user.pk: today}).get(
+        user.pk, []
+    )
     return History(
         today=today,
         days=days,
-        chart=pain_chart(entries, start=start, end=today),
+        chart=pain_chart(
+            entries,
+            start=start,
+            end=today,
+            exercises={d.day: (d.done, d.prescribed) for d in exercise_days},
+        ),
         day_list=_day_list(entries, start=start, today=today),
         logged_this_week=days_logged_this_week(logged, today),
         streak=streak_ending(_dates_up_to(user, today), today),

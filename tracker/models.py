@@ -47,6 +47,9 @@ class Profile(models.Model):
     reminders_paused_until = models.DateField(null=True, blank=True)
     # When the daily reminder is next due (UTC). The dispatcher claims rows by this index.
     next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A second, optional reminder for the exercises of a plan, by the same rules.
+    exercise_reminder_time = models.TimeField(null=True, blank=True)
+    next_exercise_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
     # Profile flag code -> ISO local date the answer raising it was given: its "since".
     answered_on = models.JSONField(default=dict, blank=True)

@@ -16,10 +16,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.audit import record
 from accounts.erasure import erase_traces_of
 from accounts.models import AuditAction, User
+from exercises import portability as exercise_data
 from tracker.evaluation import entry_data, profile_data
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
 from tracker.queries import today_of
@@ -83,7 +85,9 @@ def export_document(user: User) -> dict[str, Any]:
     profile = Profile.objects.filter(user=user).first()
     today = today_of(user)
     entries = [entry_data(entry) for entry in Entry.objects.filter(user=user).order_by("date")]
-    return document_from(profile_data(profile, active_clearances(user)), entries, today=today)
+    document = document_from(profile_data(profile, active_clearances(user)), entries, today=today)
+    document[exercise_data.KEY] = exercise_data.exported(user)
+    return document
 
 
 def entries_csv(user: User) -> str:
@@ -117,9 +121,15 @@ def import_document(*, user: User, raw_bytes: bytes) -> ImportResult:
     except RecursionError as error:
         raise _too_deeply_nested() from error
     answers = _profile_answers_given(data)
+    exercises, exercise_problems = exercise_data.parse(data)
     try:
         with transaction.atomic():
-            problems = _out_of_bounds(document, today) + _days_logged(user, document)
+            problems = [
+                *_out_of_bounds(document, today),
+                *_days_logged(user, document),
+                *exercise_problems,
+                *exercise_data.problems_with_days_logged(user, exercises),
+            ]
             if problems:
                 raise ImportRefused("Nothing was imported: some answers need a look.", problems)
             given_again = _update_profile(profile, document.profile, answers)
@@ -127,6 +137,7 @@ def import_document(*, user: User, raw_bytes: bytes) -> ImportResult:
             Entry.objects.bulk_create(
                 [_new_entry(user, entry) for entry in document.entries], batch_size=500
             )
+            exercise_data.import_parsed(user, exercises, timezone.now())
             reported = codes_reported_by(s for e in document.entries for s in e.symptoms)
             evaluation = recheck(user, reported=given_again | reported)
     except IntegrityError as error:
@@ -144,8 +155,9 @@ def import_document(*, user: User, raw_bytes: bytes) -> ImportResult:
 
 def delete_account(*, user: User, password: str) -> bool:
     """Delete the person and, by cascade, everything held about them: profile, diary,
-    findings, summaries, messages and their pending deliveries (prompts included), push
-    subscriptions, shares, invitations, codes, and physiotherapists' notes about them.
+    exercise plans and log, findings, summaries, messages and their pending deliveries
+    (prompts included), push subscriptions, shares, invitations, codes, and
+    physiotherapists' notes about them.
 
     Every session of the person ends with the account (their rows go with it). The audit
     log keeps what happened and when (with a row saying an account was deleted), and

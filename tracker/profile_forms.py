@@ -136,6 +136,14 @@ class ReminderForm(forms.Form):
     """When reminders come: the notification settings page, beside notify's channels."""
 
     reminder_time = reminder_time_field()
+    exercise_reminder_time = forms.TimeField(
+        label="Exercise reminder time",
+        required=False,
+        help_text="A second reminder, only on days your exercise plan has exercises still "
+        "to tick. Leave empty for none: the daily reminder mentions them anyway.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 08:00, or leave it empty."},
+    )
     pause_days = forms.IntegerField(
         label="Pause reminders for how many days?",
         min_value=0,
@@ -160,6 +168,7 @@ def reminder_initial(profile: Profile, today: dt.date) -> dict[str, Any]:
     pause_days = 0 if paused_until is None else (paused_until - today).days + 1
     return {
         "reminder_time": profile.reminder_time,
+        "exercise_reminder_time": profile.exercise_reminder_time,
         "pause_days": min(max(pause_days, 0), MAX_PAUSE_DAYS),
         "time_zone": profile.time_zone,
     }

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from exercises.plans import record_exercise_day
 from tracker.evaluation import profile_data
 from tracker.models import PAST_DAYS_EDITABLE, Entry, Profile
 from tracker.queries import entries_of_form_or_day
@@ -98,8 +99,25 @@ def date_answers(profile: Profile, raised_before: frozenset[str]) -> frozenset[s
     return given_again
 
 
-def save_entry(*, user: User, values: dict[str, Any], editing: Entry | None = None) -> SavedEntry:
+@dataclass(frozen=True)
+class ExerciseAnswers:
+    """What the entry said about the day's exercises: key -> done/some/not_today, and how
+    the pain was after them."""
+
+    marks: dict[str, str]
+    pain_after: str = ""
+
+
+def save_entry(
+    *,
+    user: User,
+    values: dict[str, Any],
+    editing: Entry | None = None,
+    exercises: ExerciseAnswers | None = None,
+) -> SavedEntry:
     """Create or update one day's entry (upsert on the client's UUID), then re-check triage.
+    `exercises`, when the form showed the day's exercises, is kept with it (None leaves the
+    day's exercise log as it is).
 
     Two submissions of the same form (same UUID) update one entry; a different entry
     already on the chosen date raises DayAlreadyLogged and nothing is written.
@@ -107,15 +125,19 @@ def save_entry(*, user: User, values: dict[str, Any], editing: Entry | None = No
     client_uuid: uuid.UUID = values.get("client_uuid") or uuid.uuid4()
     try:
         with transaction.atomic():
-            return _save_entry_once(user, values, editing, client_uuid)
+            return _save_entry_once(user, values, editing, client_uuid, exercises)
     except IntegrityError:
         # A concurrent request won the race for this day or UUID: retry once, now as an update.
         with transaction.atomic():
-            return _save_entry_once(user, values, editing, client_uuid)
+            return _save_entry_once(user, values, editing, client_uuid, exercises)
 
 
 def _save_entry_once(
-    user: User, values: dict[str, Any], editing: Entry | None, client_uuid: uuid.UUID
+    user: User,
+    values: dict[str, Any],
+    editing: Entry | None,
+    client_uuid: uuid.UUID,
+    exercises: ExerciseAnswers | None,
 ) -> SavedEntry:
     # One read for both questions: is this form's entry saved already, and what is on
     # the chosen day?
@@ -150,6 +172,10 @@ def _save_entry_once(
         # Read in this transaction: only the answers that changed are written.
         changed = [field for field in ENTRY_FIELDS if getattr(entry, field) != before[field]]
         entry.save(update_fields=[*changed, "updated_at"])
+    if exercises is not None:
+        record_exercise_day(
+            patient=user, day=entry.date, marks=exercises.marks, pain_after=exercises.pain_after
+        )
     # Only a symptom this save adds is new information (red-flags.md v2): correcting the
     # pain of an entry that already had it re-alerts nothing.
     added = codes_reported_by(set(entry.symptoms) - set(before["symptoms"]))

@@ -11,12 +11,15 @@ from tracker import reminders
 @shared_task(name="tracker.tasks.send_due_reminders", acks_late=True)
 def send_due_reminders() -> int:
     """Every minute (beat): queue the profiles whose reminder is due, in chunks."""
-    chunks = reminders.chunks_of_due_profiles(timezone.now())
-    for chunk in chunks:
-        send_reminders.delay(chunk)
-    return sum(len(chunk) for chunk in chunks)
+    queued = 0
+    now = timezone.now()
+    for reminder in reminders.REMINDERS.values():
+        for chunk in reminders.chunks_of_due_profiles(now, reminder):
+            send_reminders.delay(chunk, reminder.key)
+            queued += len(chunk)
+    return queued
 
 
 @shared_task(name="tracker.tasks.send_reminders", acks_late=True)
-def send_reminders(profile_ids: list[int]) -> int:
-    return reminders.send_reminders(profile_ids)
+def send_reminders(profile_ids: list[int], which: str = reminders.DAILY.key) -> int:
+    return reminders.send_reminders(profile_ids, reminder=reminders.REMINDERS[which])

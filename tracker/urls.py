@@ -1,6 +1,15 @@
 from django.urls import path
 
-from tracker.views import entries, history, my_data, notification_settings, pages, profile, sync
+from tracker.views import (
+    entries,
+    exercises,
+    history,
+    my_data,
+    notification_settings,
+    pages,
+    profile,
+    sync,
+)
 
 app_name = "tracker"
 
@@ -18,6 +27,10 @@ urlpatterns = [
     path("my-data/import/", my_data.import_diary, name="import"),
     path("my-data/delete-account/", my_data.delete_account, name="delete_account"),
     path("self-care/", pages.self_care, name="self_care"),
+    path("exercises/", exercises.my_exercises, name="my_exercises"),
+    path("exercises/choose/", exercises.choose_exercises, name="choose_exercises"),
+    path("exercises/<int:pk>/accept/", exercises.accept_plan, name="accept_plan"),
+    path("exercises/<int:pk>/end/", exercises.end_plan, name="end_plan"),
     path(
         "settings/notifications/",
         notification_settings.notification_settings,

@@ -6,6 +6,11 @@
 - Weekly PEG answers: a panel Observation (LOINC 91148-7) with the three answers as
   components, and the mean score (LOINC 91147-9) as its member.
 - Findings as Flag resources, with our own finding codes.
+- Each home exercise plan in force during the period as a CarePlan (its version in force
+  at the end of the period: one activity per exercise, with its dose and schedule), and
+  adherence week by week (7-day blocks ending on the period's last day) as Observations
+  based on those CarePlans: the share of prescribed sessions done, with the sessions and
+  the "better, same or worse after exercising" answers as components.
 
 Resources refer to each other by `urn:uuid:` full URLs, as a collection that has never
 been stored on a FHIR server should.
@@ -17,7 +22,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from exercises.models import PlanItem
+from sharing.exports.plan_record import PlanInForce, PlanRecord
 from sharing.exports.record import PatientRecord, ShownFinding
+from sharing.plan_progress import Week
 from summaries.models import PegResponse
 from tracker.models import Entry
 
@@ -25,6 +33,7 @@ LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 DIARY_CODES = "https://upright.example/fhir/CodeSystem/diary"
 FINDING_CODES = "https://upright.example/fhir/CodeSystem/triage-finding"
+EXERCISE_CODES = "https://upright.example/fhir/CodeSystem/exercise"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 
@@ -40,10 +49,20 @@ PEG_ITEMS = (
     ("enjoyment", {"system": LOINC, "code": "91145-3"}, "Pain interfered with enjoyment of life"),
     ("activity", {"system": LOINC, "code": "91146-1"}, "Pain interfered with general activity"),
 )
+FHIR_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PAIN_AFTER = (
+    ("better", "Days pain was better after exercising"),
+    ("same", "Days pain was the same after exercising"),
+    ("worse", "Days pain was worse after exercising"),
+)
+# A plan's activities follow the plan: under way, stopped with it, or done with it.
+ACTIVITY_STATUS = {"active": "in-progress", "revoked": "stopped", "completed": "completed"}
 Resource = dict[str, Any]
 
 
-def diary_bundle(record: PatientRecord, *, generated_at: dt.datetime) -> Resource:
+def diary_bundle(
+    record: PatientRecord, plans: PlanRecord, *, generated_at: dt.datetime
+) -> Resource:
     patient_url = _urn()
     resources: list[tuple[str, Resource]] = [(patient_url, _patient(record))]
     for entry in record.entries:
@@ -54,6 +73,17 @@ def diary_bundle(record: PatientRecord, *, generated_at: dt.datetime) -> Resourc
         resources.append((_urn(), _peg_panel(peg, patient_url, score_url)))
     for shown in (*record.open_findings, *record.past_findings):
         resources.append((_urn(), _flag(shown, patient_url)))
+    plan_urls = [_urn() for _ in plans.plans]
+    for url, shown_plan in zip(plan_urls, plans.plans, strict=True):
+        resources.append((url, _care_plan(shown_plan, patient_url)))
+    for week in plans.weeks:
+        if week.adherence.prescribed:
+            based_on = [
+                url
+                for url, shown_plan in zip(plan_urls, plans.plans, strict=True)
+                if _overlaps(shown_plan, week)
+            ]
+            resources.append((_urn(), _adherence(week, patient_url, based_on)))
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
@@ -215,3 +245,111 @@ def _flag(shown: ShownFinding, subject: str) -> Resource:
         "subject": {"reference": subject},
         "period": period,
     }
+
+
+def _care_plan_status(shown: PlanInForce) -> str:
+    """Active until ended. An ended plan is "completed" when it reached its review date (or
+    had none to reach), "revoked" when it was stopped before it."""
+    if shown.last_day is None:
+        return "active"
+    review_on = shown.version.review_on
+    return "revoked" if review_on is not None and shown.last_day < review_on else "completed"
+
+
+def _care_plan(shown: PlanInForce, subject: str) -> Resource:
+    status = _care_plan_status(shown)
+    period: Resource = {"start": shown.first_day.isoformat()}
+    if shown.last_day is not None:
+        period["end"] = shown.last_day.isoformat()
+    version = shown.version
+    who = "chosen by the patient" if shown.is_self_chosen else "prescribed by a physiotherapist"
+    about = [f"Home exercises {who}"]
+    if version.review_on is not None:
+        about.append(f"review on {version.review_on.isoformat()}")
+    resource: Resource = {
+        "resourceType": "CarePlan",
+        "status": status,
+        "intent": "plan",
+        "title": "Home exercise plan",
+        "description": ", ".join(about),
+        "subject": {"reference": subject},
+        "period": period,
+        "activity": [{"detail": _activity_detail(item, status=status)} for item in shown.items],
+    }
+    if version.note:
+        resource["note"] = [{"text": version.note}]
+    return resource
+
+
+def _activity_detail(item: PlanItem, *, status: str) -> Resource:
+    return {
+        "kind": "ServiceRequest",
+        "code": {"text": item.name},
+        "status": ACTIVITY_STATUS[status],
+        "scheduledTiming": {
+            "repeat": {
+                "frequency": item.times_a_day,
+                "period": 1,
+                "periodUnit": "d",
+                "dayOfWeek": [FHIR_WEEKDAYS[day] for day in sorted(item.weekdays)],
+            }
+        },
+        "description": item.dose(),
+    }
+
+
+def _overlaps(shown: PlanInForce, week: Week) -> bool:
+    return shown.first_day <= week.end and (shown.last_day is None or week.start <= shown.last_day)
+
+
+def _sessions(value: float) -> Resource:
+    return {"value": value, "unit": "sessions", "system": UCUM, "code": "{session}"}
+
+
+def _component(code: str, text: str, value: Resource | int) -> Resource:
+    key = "valueInteger" if isinstance(value, int) else "valueQuantity"
+    return {
+        "code": {"coding": [{"system": EXERCISE_CODES, "code": code}], "text": text},
+        key: value,
+    }
+
+
+def _adherence(week: Week, subject: str, based_on: list[str]) -> Resource:
+    resource: Resource = {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": _category("therapy"),
+        "code": {
+            "coding": [
+                {
+                    "system": EXERCISE_CODES,
+                    "code": "sessions-done-share",
+                    "display": "Exercise sessions done (share of prescribed)",
+                }
+            ],
+            "text": "Exercise sessions done (share of prescribed)",
+        },
+        "subject": {"reference": subject},
+        "effectivePeriod": {"start": week.start.isoformat(), "end": week.end.isoformat()},
+        "valueQuantity": {
+            "value": round(week.adherence.done / week.adherence.prescribed * 100, 1),
+            "unit": "%",
+            "system": UCUM,
+            "code": "%",
+        },
+        "component": [
+            _component("sessions-done", "Exercise sessions done", _sessions(week.adherence.done)),
+            _component(
+                "sessions-prescribed",
+                "Exercise sessions prescribed",
+                _sessions(week.adherence.prescribed),
+            ),
+            *(
+                _component(f"pain-after-{answer}", text, getattr(week, answer))
+                for answer, text in PAIN_AFTER
+            ),
+        ],
+    }
+    if based_on:
+        resource["basedOn"] = [{"reference": url} for url in based_on]
+    return resource

@@ -1,5 +1,6 @@
-"""A one-page PDF for a consultation: who, which period, open flags, a pain chart, the
-entries (weekly or monthly means for long periods), and when it was made.
+"""A one-page PDF for a consultation: who, which period, open flags, a pain chart, the home
+exercise plans with adherence week by week (when there are plans), the entries (weekly or
+monthly means for long periods), and when it was made.
 
 Drawn with fpdf2's core Helvetica font, which covers Latin-1 only: other characters are
 reduced to their unaccented letter (or "?"), never dropped silently from a name.
@@ -18,6 +19,7 @@ from typing import cast
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from sharing.exports.plan_record import PlanRecord
 from sharing.exports.record import PatientRecord
 from tracker.charts import PainChart, Point, pain_chart
 from tracker.models import Entry
@@ -31,6 +33,9 @@ CHART_LEFT = MARGIN + 8  # room for the 0-10 labels
 ROW_HEIGHT = 4.0
 FOOTER_TOP = PAGE_HEIGHT - MARGIN - 10
 MAX_FLAG_LINES = 12
+# The exercise section stays small so the entries keep most of the page.
+MAX_PLAN_LINES = 8
+MAX_WEEK_ROWS = 6
 # Up to a month, one row per day; up to a quarter, one per week; longer, one per month.
 DAILY_ROWS_UP_TO = 31
 WEEKLY_ROWS_UP_TO = 92
@@ -47,7 +52,9 @@ class Column:
     width: float
 
 
-def consultation_pdf(record: PatientRecord, *, generated_at: dt.datetime, for_name: str) -> bytes:
+def consultation_pdf(
+    record: PatientRecord, plans: PlanRecord, *, generated_at: dt.datetime, for_name: str
+) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -58,6 +65,8 @@ def consultation_pdf(record: PatientRecord, *, generated_at: dt.datetime, for_na
     _header(pdf, record)
     _flags(pdf, record)
     _chart(pdf, pain_chart(record.entries, start=record.start, end=record.end))
+    if plans.has_plans:
+        _exercises(pdf, plans)
     _table(pdf, record, bottom=FOOTER_TOP - 2)
     _footer(pdf, generated_at, for_name)
     return bytes(pdf.output())
@@ -167,6 +176,82 @@ def _series(
             pdf.rect(x - size * 0.9, y - size * 0.9, size * 1.8, size * 1.8, style="F")
         else:
             pdf.circle(x, y, size, style="F")
+
+
+def _plan_lines(plans: PlanRecord) -> list[str]:
+    lines = []
+    for shown in plans.plans:
+        version = shown.version
+        who = (
+            "Chosen by the patient"
+            if shown.is_self_chosen
+            else f"Prescribed by {shown.prescribed_by_name or 'a physiotherapist'}"
+        )
+        about = [f"from {shown.first_day:%d %b %Y}"]
+        if shown.last_day is not None:
+            about.append(f"ended, last day {shown.last_day:%d %b %Y}")
+        if version.review_on is not None:
+            about.append(f"review {version.review_on:%d %b %Y}")
+        lines.append(f"{who}, {', '.join(about)}.")
+        for item in shown.items:
+            times = "once a day" if item.times_a_day == 1 else f"{item.times_a_day} times a day"
+            lines.append(f"  - {item.name}: {item.dose()}; {times}; {item.days_in_words()}")
+        if version.note:  # after the exercises, so a long note never hides them
+            lines.append(f"  Note: {version.note}")
+    return [plain(line.replace("\n", " ")) for line in lines]
+
+
+def _exercises(pdf: FPDF, plans: PlanRecord) -> None:
+    """The plans (their version in force at the end of the period) and adherence: sessions
+    done of those prescribed, week by week beside the mean day pain."""
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 5, "Home exercises", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", "", 8)
+    lines: list[str] = []
+    for text in _plan_lines(plans):
+        lines += cast(
+            list[str], pdf.multi_cell(CONTENT_WIDTH, 4, text, dry_run=True, output="LINES")
+        )
+    if len(lines) > MAX_PLAN_LINES:
+        lines = [*lines[: MAX_PLAN_LINES - 1], "More exercises: see Upright."]
+    for line in lines:
+        pdf.cell(0, 4, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    answers = plans.answers()
+    pdf.cell(
+        0,
+        4,
+        f"Sessions done over the period: {plans.adherence}. Pain after exercising (days): "
+        f"better {answers['better']}, the same {answers['same']}, worse {answers['worse']}.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    columns = [Column("Week", 34), Column("Sessions done", 50), Column("Mean day pain", 26),
+               Column("After exercising: better / same / worse", 60)]  # fmt: skip
+    pdf.set_font("Helvetica", "B", 7.5)
+    for column in columns:
+        pdf.cell(column.width, ROW_HEIGHT, column.title, border="B")
+    pdf.ln(ROW_HEIGHT)
+    pdf.set_font("Helvetica", "", 7.5)
+    for week in plans.weeks[:MAX_WEEK_ROWS]:
+        row = [
+            f"{week.start:%d %b} - {week.end:%d %b}",
+            "-" if week.adherence.percent is None else str(week.adherence),
+            "-" if week.mean_pain is None else f"{week.mean_pain:.1f}",
+            f"{week.better} / {week.same} / {week.worse}",
+        ]
+        for column, value in zip(columns, row, strict=True):
+            pdf.cell(column.width, ROW_HEIGHT, value)
+        pdf.ln(ROW_HEIGHT)
+    earlier = len(plans.weeks) - MAX_WEEK_ROWS
+    if earlier > 0:
+        pdf.set_font("Helvetica", "I", 7.5)
+        pdf.cell(
+            0,
+            ROW_HEIGHT,
+            f"{earlier} earlier weeks: see the exercise log (CSV) or the FHIR record.",
+        )
+        pdf.ln(ROW_HEIGHT)
+    pdf.ln(2)
 
 
 def _table(pdf: FPDF, record: PatientRecord, *, bottom: float) -> None:

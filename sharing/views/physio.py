@@ -27,8 +27,10 @@ from accounts.models import AuditAction
 from accounts.requests import AuthenticatedRequest
 from sharing import consent
 from sharing.caseload import PAGE_SIZE, caseload, rows_for
+from sharing.exports.exercise_csv import write_exercise_log
 from sharing.exports.fhir import diary_bundle
 from sharing.exports.pdf import consultation_pdf
+from sharing.exports.plan_record import plan_record
 from sharing.exports.record import (
     PERIODS,
     PROFILE_CODES,
@@ -38,6 +40,7 @@ from sharing.exports.record import (
     week_glance,
 )
 from sharing.models import ClinicalNote, Share, ShareInvitation
+from sharing.plan_progress import exercise_days, review_of
 from summaries.numbers import week_start_of
 from summaries.services import numbers_for
 from tracker.charts import pain_chart
@@ -176,7 +179,7 @@ def _pending_invitation_or_404(
 # --- One patient ---------------------------------------------------------------------------
 
 
-def _share_or_404(request: AuthenticatedRequest, patient_id: int) -> Share:
+def share_or_404(request: AuthenticatedRequest, patient_id: int) -> Share:
     """The only way to a patient: a live share with the physiotherapist asking."""
     return get_object_or_404(
         consent.shares_with(request.user).select_related("patient", "patient__profile"),
@@ -193,18 +196,19 @@ def _record_for(request: AuthenticatedRequest, share: Share) -> PatientRecord:
 @require_GET
 @vary_on_headers("HX-Request")
 def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     patient_data = _record_for(request, share)
     note = ClinicalNote.objects.filter(physiotherapist=request.user, patient=share.patient).first()
     record(request, AuditAction.VIEW, share.patient, detail=f"{patient_data.days} days")
     # A period link swaps only its section; going back in the browser needs the whole page.
-    glance = None
+    glance = exercises = None
     if request.htmx and not request.htmx.history_restore_request:
         template = "sharing/physio/review.html#period"
     else:
         template = "sharing/physio/review.html"
         this_week = numbers_for(share.patient, week_start_of(patient_data.end))
         glance = week_glance(patient_data, this_week)
+        exercises = review_of(share.patient, request.user, patient_data.end)
     response = render(
         request,
         template,
@@ -213,10 +217,14 @@ def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
             "patient": share.patient,
             "record": patient_data,
             "chart": pain_chart(
-                patient_data.entries, start=patient_data.start, end=patient_data.end
+                patient_data.entries,
+                start=patient_data.start,
+                end=patient_data.end,
+                exercises=exercise_days(share.patient, patient_data.start, patient_data.end),
             ),
             "periods": PERIODS,
             "glance": glance,
+            "exercises": exercises,
             "note": note,
             "note_form": ClinicalNoteForm(initial={"text": note.text if note else ""}),
         },
@@ -228,7 +236,7 @@ def review(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
 @approved_physiotherapist_required
 @require_POST
 def save_note(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     form = ClinicalNoteForm(request.POST)
     if form.is_valid():
         ClinicalNote.objects.update_or_create(
@@ -252,7 +260,7 @@ def _profile_code(code: str) -> str:
 @approved_physiotherapist_required
 @require_POST
 def check_flag(request: AuthenticatedRequest, patient_id: int, code: str) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     clear_profile_flag(patient=share.patient, code=_profile_code(code), by=request.user)
     record(request, AuditAction.FLAG_CHECKED, share.patient, detail=code)
     messages.success(request, f"Recorded under your name: {code} has been checked.")
@@ -262,7 +270,7 @@ def check_flag(request: AuthenticatedRequest, patient_id: int, code: str) -> Htt
 @approved_physiotherapist_required
 @require_POST
 def undo_check(request: AuthenticatedRequest, patient_id: int, code: str) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     undo_profile_flag_clearance(patient=share.patient, code=_profile_code(code), by=request.user)
     record(request, AuditAction.FLAG_CHECK_UNDONE, share.patient, detail=code)
     messages.success(request, f"Undone: {code} is checked again with every entry.")
@@ -274,7 +282,7 @@ def undo_check(request: AuthenticatedRequest, patient_id: int, code: str) -> Htt
 def acknowledge_finding(
     request: AuthenticatedRequest, patient_id: int, finding_id: int
 ) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     finding = get_object_or_404(Finding, pk=finding_id, user=share.patient, state=FindingState.OPEN)
     acknowledge(finding=finding, by=request.user)
     record(request, AuditAction.ALERT_ACKNOWLEDGED, share.patient, detail=finding.code)
@@ -285,8 +293,10 @@ def acknowledge_finding(
 # --- Exports -------------------------------------------------------------------------------
 
 
-def _attachment(response: HttpResponse, share: Share, data: PatientRecord, ext: str) -> None:
-    filename = f"upright-{share.patient_id}-{data.start:%Y%m%d}-{data.end:%Y%m%d}.{ext}"
+def _attachment(
+    response: HttpResponse, share: Share, data: PatientRecord, ext: str, suffix: str = ""
+) -> None:
+    filename = f"upright-{share.patient_id}-{data.start:%Y%m%d}-{data.end:%Y%m%d}{suffix}.{ext}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     add_never_cache_headers(response)
 
@@ -294,9 +304,11 @@ def _attachment(response: HttpResponse, share: Share, data: PatientRecord, ext: 
 @approved_physiotherapist_required
 @require_GET
 def export_pdf(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     data = _record_for(request, share)
-    pdf = consultation_pdf(data, generated_at=timezone.now(), for_name=request.user.name)
+    pdf = consultation_pdf(
+        data, plan_record(data), generated_at=timezone.now(), for_name=request.user.name
+    )
     record(request, AuditAction.EXPORT_PDF, share.patient, detail=f"{data.days} days")
     response = HttpResponse(pdf, content_type="application/pdf")
     _attachment(response, share, data, "pdf")
@@ -306,7 +318,7 @@ def export_pdf(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
 @approved_physiotherapist_required
 @require_GET
 def export_csv(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+    share = share_or_404(request, patient_id)
     data = _record_for(request, share)
     record(request, AuditAction.EXPORT_CSV, share.patient, detail=f"{data.days} days")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -317,10 +329,22 @@ def export_csv(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
 
 @approved_physiotherapist_required
 @require_GET
-def export_fhir(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
-    share = _share_or_404(request, patient_id)
+def export_exercise_log(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
+    share = share_or_404(request, patient_id)
     data = _record_for(request, share)
-    bundle = diary_bundle(data, generated_at=timezone.now())
+    record(request, AuditAction.EXPORT_CSV, share.patient, detail=f"{data.days} days, exercise log")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    write_exercise_log(response, plan_record(data).log_rows())
+    _attachment(response, share, data, "csv", suffix="-exercises")
+    return response
+
+
+@approved_physiotherapist_required
+@require_GET
+def export_fhir(request: AuthenticatedRequest, patient_id: int) -> HttpResponse:
+    share = share_or_404(request, patient_id)
+    data = _record_for(request, share)
+    bundle = diary_bundle(data, plan_record(data), generated_at=timezone.now())
     record(request, AuditAction.EXPORT_FHIR, share.patient, detail=f"{data.days} days")
     response = HttpResponse(json.dumps(bundle, indent=2), content_type="application/fhir+json")
     _attachment(response, share, data, "json")

@@ -8,6 +8,9 @@ import datetime as dt
 import pytest
 
 from accounts.models import User
+from exercises import plans
+from exercises.models import Exercise
+from exercises.plans import Prescription
 from sharing.models import Share
 from summaries.numbers import week_start_of
 from summaries.services import build_summaries
@@ -69,6 +72,16 @@ def a_patient_with_a_diary_and_an_urgent_flag() -> tuple[User, Entry]:
               symptoms=["chest_pain"] if n == 1 else []) for n in range(1, 30)
     )  # fmt: skip
     recheck(patient)
+    plan = plans.choose_own_plan(
+        patient=patient, today=today - dt.timedelta(days=10),
+        prescriptions=[Prescription(exercise=Exercise.objects.get(code="chin-tuck")),
+                       Prescription(name="Towel roll", steps=["Lie on a rolled towel."])],
+    )  # fmt: skip
+    plans.record_exercise_day(
+        patient=patient, day=today - dt.timedelta(days=1), marks={"chin-tuck": "done"},
+        pain_after="worse",
+    )  # fmt: skip
+    assert plan.pk
     last_week = week_start_of(today) - dt.timedelta(days=7)
     build_summaries(user_ids=[patient.pk], week_start=last_week, time_zone="Europe/London")
     return patient, Entry.objects.filter(user=patient).latest("date")
@@ -94,7 +107,8 @@ def test_patient_pages_have_no_small_targets(browser, live_server, settings) -> 
              "/summaries/schedule/", "/sharing/", "/sharing/new/", "/my-data/",
              "/my-data/import/", "/my-data/delete-account/", "/onboarding/", "/accounts/",
              "/accounts/password/change/", "/accounts/two-step/", "/notifications/",
-             "/settings/notifications/"]  # fmt: skip
+             "/settings/notifications/", "/exercises/", "/exercises/choose/",
+             f"/exercises/{patient.exercise_plans.get().pk}/end/"]  # fmt: skip
     assert small_targets(browser, live_server.url, paths, patient) == {}
 
 
@@ -103,6 +117,11 @@ def test_physiotherapist_pages_have_no_small_targets(browser, live_server) -> No
     physio = make_physio("targetsphysio@example.com", "PH9")
     Share.objects.create(patient=patient, physiotherapist=physio)
     review = f"/physio/patients/{patient.pk}/"
+    suggested = plans.propose_plan(
+        patient=patient, physiotherapist=physio, starts_on=patient.profile.local_today(),
+        prescriptions=[Prescription(exercise=Exercise.objects.get(code="walk"))],
+    )  # fmt: skip
     paths = ["/physio/", "/physio/?flags=open", review, f"{review}?days=365", "/notifications/",
-             "/accounts/"]  # fmt: skip
+             "/accounts/", f"{review}plans/new/", f"{review}plans/{suggested.pk}/change/",
+             f"{review}plans/{suggested.pk}/end/"]  # fmt: skip
     assert small_targets(browser, live_server.url, paths, physio) == {}

@@ -180,3 +180,19 @@ def test_the_old_address_of_the_settings_leads_to_them(alice_client) -> None:
     response = alice_client.get("/notifications/preferences/")
     assert response.status_code == 302
     assert response["Location"] == PAGE
+
+
+def test_an_exercise_reminder_time_sets_its_own_slot(alice_client, alice, at_noon) -> None:
+    alice_client.post(PAGE, form(exercise_reminder_time="08:15"))
+    profile = profile_of(alice)
+    assert profile.exercise_reminder_time == dt.time(8, 15)
+    assert profile.next_exercise_reminder_at == dt.datetime(2026, 1, 15, 8, 15, tzinfo=dt.UTC)
+    assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)
+    alice_client.post(PAGE, form(exercise_reminder_time=""))
+    assert profile_of(alice).next_exercise_reminder_at is None
+
+
+def test_a_bad_exercise_reminder_time_is_said_at_the_field(alice_client, alice) -> None:
+    response = alice_client.post(PAGE, form(exercise_reminder_time="25:00"))
+    assert response.status_code == 200
+    assert "Enter a time like 08:00, or leave it empty." in response.content.decode()

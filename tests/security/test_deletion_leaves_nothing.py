@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from accounts import ratelimit
 from accounts.models import AuditAction, AuditEvent, Role, User
+from exercises import plans
+from exercises.plans import Prescription
 from sharing.models import Share
 from tests.conftest import PASSWORD, enable_second_factor, found
 from tests.security.test_privacy import everything_about
@@ -104,12 +106,22 @@ def live_through_a_few_weeks(zelda: User) -> tuple[list[Client], str]:
     diary = {"format": "backpain-diary/1", "entries": [{"date": "2026-01-05", "pain": 3}]}
     phone.post(reverse("tracker:import"), {"document": SimpleUploadedFile(
         "d.json", json.dumps(diary).encode(), content_type="application/json")})  # fmt: skip
+    own = {"own_name": "Zelda's towel stretch", "own_steps": "Zelda lies on a towel.",
+           "own_times": "1", "own_days": ["0", "3"]}  # fmt: skip
+    phone.post(reverse("tracker:choose_exercises"), {"starts_on": today.isoformat(), **own})
+    plans.record_exercise_day(
+        patient=zelda, day=today, marks={"own-zeldas-towel-stretch": "done"}, pain_after="worse"
+    )
     phone.get(reverse("tracker:export_json"))
     phone.get(reverse("tracker:export_csv"))
     code = phone.post(reverse("sharing:new"), {"how": "code", "send_alerts": "on"}).context["code"]
     physio, physio_device = physiotherapist("pat.physio@example.com")
     physio_device.post(reverse("physio:redeem_code"), {"code": code})
     physio_device.get(reverse("physio:caseload"))
+    plans.propose_plan(
+        patient=zelda, physiotherapist=physio, starts_on=today, note="For Zelda, gently.",
+        prescriptions=[Prescription(name="Zelda's wall slide", steps=["Slide, Zelda."])],
+    )  # fmt: skip
     physio_device.get(reverse("physio:review", args=[zelda.pk]))
     physio_device.get(reverse("physio:export_csv", args=[zelda.pk]))
     _, stranger = physiotherapist("other.physio@example.com")
@@ -139,7 +151,8 @@ def test_after_deleting_the_account_no_table_names_or_points_to_the_person(clien
     assert {trace.split(":")[0] for trace in before} >= {
         "accounts_auditevent.actor_email", "accounts_auditevent.detail",
         "accounts_session.session_data", "axes_accessattempt.username",
-        "django_admin_log.object_repr", "tracker_entry.notes",
+        "django_admin_log.object_repr", "tracker_entry.notes", "exercises_planitem.name",
+        "exercises_planversion.note",
     }, "the scan finds what it looks for"  # fmt: skip
     assert Client().get(reset_link, follow=True).context["validlink"] is True
     assert counts_in_the_cache(PERSON_ID), "the saves and the import were counted"

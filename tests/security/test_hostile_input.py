@@ -123,7 +123,7 @@ def test_imported_text_is_escaped_on_every_page_of_the_patient_and_the_physio(
 
 def test_exports_carrying_the_text_are_downloads_not_pages(hostile_world, alice) -> None:
     physio = hostile_world["physio"]
-    for name in ("export_csv", "export_pdf", "export_fhir"):
+    for name in ("export_csv", "export_exercise_log", "export_pdf", "export_fhir"):
         response = physio.get(reverse(f"physio:{name}", args=[alice.pk]))
         assert response["Content-Disposition"].startswith("attachment;")
         assert "html" not in response["Content-Type"]

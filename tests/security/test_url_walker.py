@@ -20,6 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role, User
+from exercises import plans
+from exercises.models import Exercise
+from exercises.plans import Prescription
 from sharing.models import Share
 from tests.conftest import PASSWORD, enable_second_factor, make_patient
 from tracker.models import Entry
@@ -129,12 +132,23 @@ def world(db: None) -> dict:
         )
         recheck(person)
     Share.objects.create(patient=alice, physiotherapist=physio, include_notes=False)
+    # Exercise plans: one suggested to Alice by her physiotherapist, one Bob chose himself
+    # with an exercise of his own that only he may read.
+    walk = Prescription(exercise=Exercise.objects.get(code="walk"))
+    plans.propose_plan(patient=alice, physiotherapist=physio, prescriptions=[walk], starts_on=today)
+    own = plans.choose_own_plan(
+        patient=bob, today=today,
+        prescriptions=[walk, Prescription(name=BOB_SECRET, steps=[BOB_SECRET])],
+    )  # fmt: skip
+    plans.record_exercise_day(
+        patient=bob, day=today, marks={own.versions.get().items.get(name=BOB_SECRET).key: "done"}
+    )
     # Alice shared her notes with this one, then stopped: they must see nothing now.
     Share.objects.create(
         patient=alice, physiotherapist=revoked, include_notes=True, revoked_at=timezone.now()
     )
     ids = sorted({pk for model in apps.get_models() if model._meta.app_label in
-                  ("tracker", "triage", "notify", "accounts")
+                  ("tracker", "triage", "notify", "accounts", "exercises")
                   for pk in model._default_manager.values_list("pk", flat=True)[:20]
                   if isinstance(pk, int)} | {987654})  # fmt: skip
     return {"patient": alice, "other_patient": bob, "physio": physio,

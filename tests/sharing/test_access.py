@@ -33,6 +33,7 @@ PHYSIO_PAGES = [
     Page("physio:review", "get", ("patient",)),
     Page("physio:export_pdf", "get", ("patient",)),
     Page("physio:export_csv", "get", ("patient",)),
+    Page("physio:export_exercise_log", "get", ("patient",)),
     Page("physio:export_fhir", "get", ("patient",)),
     Page("physio:save_note", "post", ("patient",)),
     Page("physio:check_flag", "post", ("patient", "profile_code")),

@@ -117,6 +117,17 @@ def rows(models: dict[str, Any]) -> dict[str, list[dict[str, object]]]:
     }
 
 
+def columns_of(
+    found: dict[str, list[dict[str, object]]], before: dict[str, list[dict[str, object]]]
+) -> dict[str, list[dict[str, object]]]:
+    """The rows found, with only the columns the tables had before (later migrations may
+    add columns: a new one is not a changed row)."""
+    return {
+        name: [{column: row[column] for column in before[name][0]} for row in rows_found]
+        for name, rows_found in found.items()
+    }
+
+
 def content_type_ids(app_label: str) -> dict[str, int]:
     return dict(
         ContentType.objects.filter(app_label=app_label, model__in=MOVED).values_list("model", "id")
@@ -135,7 +146,7 @@ def test_the_move_keeps_every_row_column_and_link(before_the_move: Apps) -> None
     migrate_to_latest()
     ContentType.objects.clear_cache()
 
-    assert rows(MODELS) == before
+    assert columns_of(rows(MODELS), before) == before
     tables = set(connection.introspection.table_names())
     assert {model._meta.db_table for model in MODELS.values()} <= tables
     assert not {f"tracker_{name}" for name in MOVED} & tables

@@ -99,3 +99,19 @@ def test_the_summary_numbers_describe_the_period() -> None:
 def test_a_period_that_ends_before_it_starts_is_an_error() -> None:
     with pytest.raises(ValueError, match="period"):
         pain_chart([], start=END, end=WEEK_START)
+
+
+def test_a_plan_adds_a_row_of_marks_none_some_all_and_the_table_says_it_in_words() -> None:
+    plain = pain_chart([EntryData(day(1), 3)], start=WEEK_START, end=END)
+    assert not plain.has_exercises
+    chart = pain_chart(
+        [EntryData(day(1), 3)],
+        start=WEEK_START,
+        end=END,
+        exercises={day(2): (0, 2), day(1): (1, 2), day(0): (2, 2), day(3): (0, 0)},
+    )
+    assert [(m.day, m.state) for m in chart.exercise_marks] == [
+        (day(2), "none"), (day(1), "some"), (day(0), "all"),
+    ]  # fmt: skip
+    assert chart.height > plain.height
+    assert chart.rows[0].exercises == "1 of 2 sessions"

@@ -240,3 +240,33 @@ def test_on_a_monday_the_week_count_says_it_is_only_today(alice_client, alice) -
         Entry.objects.create(user=alice, date=dt.date(2026, 11, 23), pain=3)
         text = text_of(alice_client.get(HISTORY))
     assert "1 of 1 day logged this week (today, Monday)" in text
+
+
+def test_with_a_plan_the_history_shows_a_row_of_exercise_marks_at_constant_queries(
+    client, alice, bob
+) -> None:
+    from exercises import plans
+    from exercises.models import Exercise
+    from exercises.plans import Prescription
+
+    def with_plan(person: User, days: int) -> None:
+        today = person.profile.local_today()
+        plan = plans.choose_own_plan(
+            patient=person, today=today - dt.timedelta(days=days),
+            prescriptions=[Prescription(exercise=Exercise.objects.get(code="walk"))],
+        )  # fmt: skip
+        for n in range(days):
+            plans.change_plan(
+                plan=plan, by=person, starts_on=today - dt.timedelta(days=n),
+                prescriptions=[Prescription(exercise=Exercise.objects.get(code="walk"))],
+            )  # fmt: skip
+            plans.record_exercise_day(
+                patient=person, day=today - dt.timedelta(days=n), marks={"walk": "done"}
+            )
+
+    with_plan(alice, 2)
+    with_plan(bob, 40)
+    assert queries_for_history(client, bob, 30) == queries_for_history(client, alice, 30)
+    page = text_of(client.get(HISTORY, {"days": 7}))
+    assert "Exercises planned on 3 days" in page  # Alice: since 2 days ago
+    assert "Exercises on a planned day: empty circle none done" in page

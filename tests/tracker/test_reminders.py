@@ -319,7 +319,8 @@ def test_one_rule_moves_the_next_reminder_whichever_page_changed_the_settings(al
             "reminder_channels": [], "escalation_channels": [], "summary_channels": [],
             "quiet_hours_start": None, "quiet_hours_end": None,
         }  # fmt: skip
-        reminder = {"reminder_time": dt.time(20), "time_zone": "Europe/London", "pause_days": 0}
+        reminder = {"reminder_time": dt.time(20), "exercise_reminder_time": None,
+                    "time_zone": "Europe/London", "pause_days": 0}  # fmt: skip
         reminders.save_notification_settings(user=alice, reminder=reminder, channels=channels)
         profile.refresh_from_db()
         assert profile.next_reminder_at == dt.datetime(2026, 1, 14, 20, tzinfo=dt.UTC)

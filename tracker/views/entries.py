@@ -14,10 +14,13 @@ from django.views.decorators.http import require_http_methods
 from accounts import ratelimit
 from accounts.decorators import patient_required
 from accounts.requests import AuthenticatedRequest
+from exercises.forms import SHOWN, ExerciseDayForm
+from exercises.models import ExerciseDay
+from exercises.queries import items_due_on
 from tracker.entry_forms import OPTIONAL_FIELDS, EntryForm
 from tracker.models import Entry
 from tracker.queries import activities_of_day_before, entry_on, today_of
-from tracker.services import DayAlreadyLogged, delete_entry, save_entry
+from tracker.services import DayAlreadyLogged, ExerciseAnswers, delete_entry, save_entry
 from triage.presentation import result_panel
 from triage.services import evaluate_person
 
@@ -47,28 +50,57 @@ def _entry_page(
 ) -> HttpResponse:
     form_url = reverse("tracker:edit_entry", args=[entry.pk]) if entry else request.get_full_path()
     if request.method == "POST":
-        return _save(request, entry=entry, form_url=form_url, today=today)
+        return _save(request, entry=entry, form_url=form_url, today=today, day=day)
     prefill = [] if entry else activities_of_day_before(request.user, day)
     form = EntryForm(initial=_initial_for(entry, day, prefill), today=today)
     panel = None
     if entry and request.GET.get("saved"):
         panel = result_panel(evaluate_person(request.user))
-    return _render(request, form, entry, form_url, panel=panel)
+    exercises = _exercise_form(request, day)
+    return _render(request, form, entry, form_url, panel=panel, exercises=exercises)
+
+
+def _exercise_form(
+    request: AuthenticatedRequest, day: dt.date, *, posted: bool = False
+) -> ExerciseDayForm | None:
+    """The day's exercises, when a plan names any: as saved, or as just posted."""
+    items = items_due_on(request.user.pk, day)
+    if not items:
+        return None
+    if posted:
+        return ExerciseDayForm(request.POST, items=items)
+    logged = ExerciseDay.objects.filter(patient=request.user, day=day).prefetch_related("marks")
+    return ExerciseDayForm(items=items, logged=logged.first())
 
 
 def _save(
-    request: AuthenticatedRequest, *, entry: Entry | None, form_url: str, today: dt.date
+    request: AuthenticatedRequest,
+    *,
+    entry: Entry | None,
+    form_url: str,
+    today: dt.date,
+    day: dt.date,
 ) -> HttpResponse:
     form = EntryForm(request.POST, today=today)
+    # Only a form that showed the exercises answers them (an offline copy never does).
+    exercises = None
+    if SHOWN in request.POST:
+        chosen = form.cleaned_data["date"] if form.is_valid() else day
+        exercises = _exercise_form(request, chosen, posted=True)
     try:
         ratelimit.take(ratelimit.ENTRY_SAVES, request.user.pk)
     except ratelimit.RateLimited as limited:
-        return _render(request, form, entry, form_url, status=429,
+        return _render(request, form, entry, form_url, status=429, exercises=exercises,
                        refused=f"Not saved. {limited.message}")  # fmt: skip
-    if not form.is_valid():
-        return _render(request, form, entry, form_url, status=422)
+    if not form.is_valid() or (exercises is not None and not exercises.is_valid()):
+        return _render(request, form, entry, form_url, status=422, exercises=exercises)
+    answers = None
+    if exercises is not None:
+        answers = ExerciseAnswers(exercises.marks(), exercises.cleaned_data["pain_after"])
     try:
-        saved = save_entry(user=request.user, values=form.entry_values(), editing=entry)
+        saved = save_entry(
+            user=request.user, values=form.entry_values(), editing=entry, exercises=answers
+        )
     except DayAlreadyLogged as conflict:
         edit_url = reverse("tracker:edit_entry", args=[conflict.existing.pk])
         form.add_error(
@@ -76,7 +108,9 @@ def _save(
             f"You already logged {conflict.existing.date:%A %-d %B}. "
             "Change the date, or edit that day's entry instead.",
         )
-        return _render(request, form, entry, form_url, conflict_url=edit_url, status=409)
+        return _render(
+            request, form, entry, form_url, conflict_url=edit_url, status=409, exercises=exercises
+        )
     edit_url = reverse("tracker:edit_entry", args=[saved.entry.pk])
     if not request.htmx:
         return redirect(edit_url + "?saved=1")
@@ -98,9 +132,11 @@ def _render(
     conflict_url: str | None = None,
     status: int = 200,
     refused: str = "",
+    exercises: ExerciseDayForm | None = None,
 ) -> HttpResponse:
     context = {"form": form, "entry": entry, "form_url": form_url, "panel": panel,
-               "conflict_url": conflict_url, "refused": refused,
+               "conflict_url": conflict_url, "refused": refused, "exercises": exercises,
+               "exercises_shown": SHOWN,
                "more_open": _optional_answers_need_attention(form)}  # fmt: skip
     if not request.htmx:
         return render(request, "tracker/entry.html", context, status=status)
