@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from tracker.entry_forms import EntryForm
+from tracker.forms.entry import EntryForm
 
 # Bump when the cached shell changes shape; static file names change with their content.
 # A new version deletes every older cache (v1 kept people's pages: now nobody's are kept).

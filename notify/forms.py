@@ -1,5 +1,5 @@
 """The notification preferences form: channels per kind and quiet hours. (When the daily
-reminder comes is the journal's: `tracker.profile_forms.ReminderForm`.)"""
+reminder comes is the journal's: `tracker.forms.profile.ReminderForm`.)"""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from summaries.models import Weekday
-from tracker.entry_forms import PAIN_CHOICES, ScaleWidget
+from tracker.forms.entry import PAIN_CHOICES, ScaleWidget
 
 
 def _scale(label: str, help_text: str) -> forms.TypedChoiceField:

@@ -16,7 +16,7 @@ from accounts.models import User
 from sharing.models import Share
 from summaries.models import PegResponse, WeeklySummary
 from summaries.numbers import WeekNumbers
-from tracker.history_queries import period_from as history_period_from
+from tracker.history import period_from as history_period_from
 from tracker.models import Entry
 from triage.models import Finding, FindingState, Level, ProfileFlagClearance
 from triage.rules import RULES_BY_CODE, Kind, Rule

@@ -203,3 +203,31 @@ def test_the_caseload_with_plans_costs_the_same_queries_for_3_or_30_patients(
             prescriptions=[Prescription(exercise=Exercise.objects.get(code="walk"))],
         )  # fmt: skip
     assert queries(review) == before
+
+
+def test_the_caseload_counts_each_patient_to_their_own_today(physio_client, physio) -> None:
+    """11:30 UTC on Wednesday 14 January is already Thursday in Auckland: a walk ticked on
+    that Thursday counts there, and is still tomorrow for someone in London."""
+    import time_machine
+
+    moment = dt.datetime(2026, 1, 14, 11, 30, tzinfo=dt.UTC)
+    with time_machine.travel(moment, tick=False):
+        for email, zone in (("kiri@example.com", "Pacific/Auckland"),
+                            ("tom@example.com", "Europe/London")):  # fmt: skip
+            patient = make_patient(email, zone=zone)
+            share_between(patient, physio)
+            plans.choose_own_plan(
+                patient=patient, today=dt.date(2026, 1, 12),
+                prescriptions=[Prescription(exercise=Exercise.objects.get(code="walk"))],
+            )  # fmt: skip
+            plans.record_exercise_day(
+                patient=patient, day=dt.date(2026, 1, 15), marks={"walk": "done"}
+            )
+        rows = {
+            row.patient.email: row
+            for row in physio_client.get(reverse("physio:caseload")).context["rows"]
+        }
+    kiri, tom = rows["kiri@example.com"].exercises, rows["tom@example.com"].exercises
+    assert kiri is not None and tom is not None
+    assert str(kiri.adherence) == "25% (1 of 4 sessions)"  # 12 to 15 January, her today
+    assert str(tom.adherence) == "0% (0 of 3 sessions)"  # 12 to 14 January

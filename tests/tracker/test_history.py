@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.conftest import make_patient
-from tracker.history_queries import days_logged_this_week, streak_ending
+from tracker.history import days_logged_this_week, streak_ending
 from tracker.models import Entry
 
 pytestmark = pytest.mark.django_db

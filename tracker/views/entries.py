@@ -17,7 +17,7 @@ from accounts.requests import AuthenticatedRequest
 from exercises.forms import SHOWN, ExerciseDayForm
 from exercises.models import ExerciseDay
 from exercises.queries import items_due_on
-from tracker.entry_forms import OPTIONAL_FIELDS, EntryForm
+from tracker.forms.entry import OPTIONAL_FIELDS, EntryForm
 from tracker.models import Entry
 from tracker.queries import activities_of_day_before, entry_on, today_of
 from tracker.services import DayAlreadyLogged, ExerciseAnswers, delete_entry, save_entry

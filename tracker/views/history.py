@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import patient_required
 from accounts.requests import AuthenticatedRequest
-from tracker.history_queries import PERIODS, history_for, period_from
+from tracker.history import PERIODS, history_for, period_from
 
 
 @patient_required

@@ -14,7 +14,7 @@ from accounts.requests import AuthenticatedRequest
 from notify.forms import PreferencesForm, initial_for
 from notify.models import PushSubscription
 from notify.preferences import preferences_for
-from tracker.profile_forms import ReminderForm, reminder_initial
+from tracker.forms.profile import ReminderForm, reminder_initial
 from tracker.reminders import save_notification_settings
 from tracker.services import get_or_create_profile
 

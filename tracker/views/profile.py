@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import patient_required
 from accounts.requests import AuthenticatedRequest
-from tracker.profile_forms import EXAMINED_ASKED, YES, ProfileForm
+from tracker.forms.profile import EXAMINED_ASKED, YES, ProfileForm
 from tracker.services import flags_raised_by, get_or_create_profile, update_profile
 from triage.presentation import title_of
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import ratelimit
 from accounts.audit import record
 from accounts.models import AuditAction
-from tracker.entry_forms import EntryForm
+from tracker.forms.entry import EntryForm
 from tracker.services import DayAlreadyLogged, get_or_create_profile, save_entry
 
 

@@ -1,0 +1,1 @@
+"""The journal's forms: the daily entry, and the profile with the reminder settings."""
