@@ -38,6 +38,25 @@ def _to_int(value: str) -> int:
     return int(value)
 
 
+class SharedChoices(forms.ChoiceField):
+    """Choices from the diary's vocabulary, the same for every form: each new form shares
+    them. Django deep-copies a choice field's choices for every form instance, which was
+    most of what building this form cost on each save (measured: `benchmarks/README.md`)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedChoices:
+        # Field's own copy (widget, messages, validators), not ChoiceField's deep copy.
+        result: SharedChoices = forms.Field.__deepcopy__(self, memo)
+        return result
+
+
+class SharedTypedChoiceField(SharedChoices, forms.TypedChoiceField):
+    pass
+
+
+class SharedMultipleChoiceField(SharedChoices, forms.MultipleChoiceField):
+    pass
+
+
 class EntryForm(forms.Form):
     date = forms.DateField(
         label="Day",
@@ -47,7 +66,7 @@ class EntryForm(forms.Form):
             "invalid": "Enter a real date, like 2026-11-24.",
         },
     )
-    pain = forms.TypedChoiceField(
+    pain = SharedTypedChoiceField(
         label="Worst pain today",
         choices=PAIN_CHOICES,
         coerce=_to_int,
@@ -58,7 +77,7 @@ class EntryForm(forms.Form):
             "invalid_choice": "Pain is a number from 0 to 10.",
         },
     )
-    night_pain = forms.TypedChoiceField(
+    night_pain = SharedTypedChoiceField(
         label="Pain last night",
         choices=[*PAIN_CHOICES, (NOT_ANSWERED, "No night pain / not sure")],
         coerce=_to_int,
@@ -70,7 +89,7 @@ class EntryForm(forms.Form):
     )
     woke_at_night = forms.BooleanField(label="The pain woke me up at night", required=False)
     rested = forms.BooleanField(label="I rested for long periods today", required=False)
-    rest_relief = forms.TypedChoiceField(
+    rest_relief = SharedTypedChoiceField(
         label="Did resting ease the pain?",
         choices=RestRelief.choices,
         required=False,
@@ -90,14 +109,14 @@ class EntryForm(forms.Form):
             "max_value": "A day has 1440 minutes at most.",
         },
     )
-    activities = forms.MultipleChoiceField(
+    activities = SharedMultipleChoiceField(
         label="What did you do?",
         choices=Activity.choices,
         required=False,
         widget=ChipsWidget,
         error_messages={"invalid_choice": "'%(value)s' is not one of the activities listed."},
     )
-    daily_tasks = forms.TypedChoiceField(
+    daily_tasks = SharedTypedChoiceField(
         label="Daily tasks",
         choices=DailyTasks.choices,
         required=False,
@@ -105,7 +124,7 @@ class EntryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose one of the options listed."},
     )
-    sleep = forms.TypedChoiceField(
+    sleep = SharedTypedChoiceField(
         label="Sleep",
         choices=Sleep.choices,
         required=False,
@@ -114,14 +133,14 @@ class EntryForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the options listed."},
     )
     no_symptoms = forms.BooleanField(label="None of these", required=False, initial=True)
-    symptoms = forms.MultipleChoiceField(
+    symptoms = SharedMultipleChoiceField(
         label="Any of these today?",
         choices=Symptom.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "'%(value)s' is not one of the symptoms listed."},
     )
-    self_care = forms.MultipleChoiceField(
+    self_care = SharedMultipleChoiceField(
         label="What did you do for it?",
         choices=SelfCare.choices,
         required=False,
