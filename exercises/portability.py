@@ -24,6 +24,8 @@ server); a suggestion never accepted is not imported.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,7 @@ from exercises.models import (
 from triage.diary import FormatProblem
 
 KEY = "exercises"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DOSE_FIELDS = ("sets", "repetitions", "hold_seconds", "minutes")
 
 
@@ -131,11 +134,9 @@ class _Reader:
     def date(self, value: object, where: str, *, optional: bool = False) -> dt.date | None:
         if value is None and optional:
             return None
-        if isinstance(value, str):
-            try:
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            with suppress(ValueError):  # 2026-02-30 has the shape but is no day
                 return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
         self.problem(where, "is not a date like 2026-11-24")
         return None
 

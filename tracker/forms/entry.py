@@ -50,11 +50,11 @@ class SharedChoices(forms.ChoiceField):
 
 
 class SharedTypedChoiceField(SharedChoices, forms.TypedChoiceField):
-    pass
+    """One answer of the vocabulary, coerced (a level, a reading)."""
 
 
 class SharedMultipleChoiceField(SharedChoices, forms.MultipleChoiceField):
-    pass
+    """Any of the vocabulary's answers (symptoms, activities, self-care)."""
 
 
 class EntryForm(forms.Form):
