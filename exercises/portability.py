@@ -29,8 +29,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
-
 from accounts.models import User
 from exercises.models import (
     MAX_TIMES_A_DAY,
@@ -43,6 +41,7 @@ from exercises.models import (
     PlanItem,
     PlanVersion,
 )
+from exercises.queries import VERSIONS_AND_ITEMS
 from triage.diary import FormatProblem
 
 KEY = "exercises"
@@ -53,17 +52,7 @@ DOSE_FIELDS = ("sets", "repetitions", "hold_seconds", "minutes")
 def exported(user: User) -> dict[str, Any]:
     plans = (
         Plan.objects.filter(patient=user)
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=PlanVersion.objects.order_by("number").prefetch_related(
-                    Prefetch(
-                        "items",
-                        queryset=PlanItem.objects.order_by("position").select_related("exercise"),
-                    )
-                ),
-            )
-        )
+        .prefetch_related(VERSIONS_AND_ITEMS)
         .order_by("created_at", "pk")
     )
     days = ExerciseDay.objects.filter(patient=user).prefetch_related("marks").order_by("day")

@@ -14,6 +14,16 @@ from exercises import adherence
 from exercises.adherence import LoggedDay, PlanSchedule, ScheduledExercise, VersionSchedule
 from exercises.models import ExerciseDay, Plan, PlanItem, PlanVersion
 
+# Every read of plans takes their versions (oldest first) and each version's exercises (in
+# order, with the library's entry, whose "what to feel" and "stop if" a page shows) in two
+# more queries, whatever the number of plans, versions or exercises.
+VERSIONS_AND_ITEMS = Prefetch(
+    "versions",
+    queryset=PlanVersion.objects.order_by("number").prefetch_related(
+        Prefetch("items", queryset=PlanItem.objects.order_by("position").select_related("exercise"))
+    ),
+)
+
 
 def plans_touching(patient_ids: Iterable[int], first: dt.date) -> QuerySet[Plan]:
     """Accepted plans in force on some day from `first` on, versions and items included
@@ -21,14 +31,7 @@ def plans_touching(patient_ids: Iterable[int], first: dt.date) -> QuerySet[Plan]
     return (
         Plan.objects.filter(patient_id__in=list(patient_ids), accepted_on__isnull=False)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first))
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=PlanVersion.objects.order_by("number").prefetch_related(
-                    Prefetch("items", queryset=PlanItem.objects.order_by("position"))
-                ),
-            )
-        )
+        .prefetch_related(VERSIONS_AND_ITEMS)
         .order_by("pk")
     )
 
@@ -104,14 +107,7 @@ def current_plans(patient_id: int) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(patient_id=patient_id, ended_at__isnull=True)
         .select_related("prescribed_by")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=PlanVersion.objects.order_by("number").prefetch_related(
-                    Prefetch("items", queryset=PlanItem.objects.order_by("position"))
-                ),
-            )
-        )
+        .prefetch_related(VERSIONS_AND_ITEMS)
         .order_by("-created_at", "-pk")
     )
 

@@ -173,3 +173,25 @@ def test_an_unknown_answer_is_refused_at_the_field_and_nothing_is_saved(
     assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
     assert not alice.entries.exists()
+
+
+def test_my_exercises_costs_the_same_queries_for_one_exercise_or_many(alice_client, alice) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice_client.get(reverse("tracker:my_exercises")).status_code == 200
+        return len(captured)
+
+    today = alice.profile.local_today()
+    first = plans.choose_own_plan(
+        patient=alice, today=today, prescriptions=[Prescription(exercise=Exercise.objects.first())]
+    )
+    one = queries()
+    plans.end_plan(plan=first, by=alice, today=today)
+    plans.choose_own_plan(
+        patient=alice, today=today,
+        prescriptions=[Prescription(exercise=e) for e in Exercise.objects.all()[:6]],
+    )  # fmt: skip
+    assert queries() == one

@@ -18,14 +18,19 @@ MAX_PAUSE_DAYS = 30
 EXAMINED_ASKED = "examined_asked"
 
 
-def reminder_time_field() -> forms.TimeField:
-    """The daily reminder's time, as onboarding and the notification settings ask it."""
+def reminder_time_field(
+    label: str = "Daily reminder time",
+    help_text: str = "Leave empty if you do not want a daily reminder.",
+    example: str = "20:00",
+) -> forms.TimeField:
+    """A reminder's time, as onboarding and the notification settings ask it (the daily
+    reminder's by default)."""
     return forms.TimeField(
-        label="Daily reminder time",
+        label=label,
         required=False,
-        help_text="Leave empty if you do not want a daily reminder.",
+        help_text=help_text,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time like 20:00, or leave it empty."},
+        error_messages={"invalid": f"Enter a time like {example}, or leave it empty."},
     )
 
 
@@ -136,13 +141,11 @@ class ReminderForm(forms.Form):
     """When reminders come: the notification settings page, beside notify's channels."""
 
     reminder_time = reminder_time_field()
-    exercise_reminder_time = forms.TimeField(
-        label="Exercise reminder time",
-        required=False,
-        help_text="A second reminder, only on days your exercise plan has exercises still "
-        "to tick. Leave empty for none: the daily reminder mentions them anyway.",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time like 08:00, or leave it empty."},
+    exercise_reminder_time = reminder_time_field(
+        "Exercise reminder time",
+        "A second reminder, only on days your exercise plan has exercises still to tick. "
+        "Leave empty for none: the daily reminder mentions them anyway.",
+        "08:00",
     )
     pause_days = forms.IntegerField(
         label="Pause reminders for how many days?",
